@@ -1,0 +1,1 @@
+export interface EvalMetrics { top1: number }

@@ -1,0 +1,67 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '../rng.js';
+
+/** Static facts about a dataset that models and metrics need. */
+export interface DatasetInfo {
+  /** Short identifier, e.g. `mnist-lt`. */
+  readonly name: string;
+  readonly numClasses: number;
+  /** Image shape as [height, width, channels] (NHWC batches). */
+  readonly imageShape: readonly [number, number, number];
+  /** Whether a horizontal flip preserves the label (false for digits). */
+  readonly flipPreservesLabel: boolean;
+  readonly classNames?: readonly string[];
+}
+
+/** What identifies the long-tailed training split: recorded in the run manifest. */
+export interface SplitManifest {
+  readonly dataset: string;
+  readonly imbalanceFactor: number;
+  readonly selection: 'first' | 'random';
+  readonly seed: number;
+  readonly classCounts: readonly number[];
+  readonly testCount: number;
+  /** SHA-256 (hex) of the chosen training indices as little-endian int32. */
+  readonly indicesSha256: string;
+  readonly source: string;
+}
+
+/** A loaded long-tailed dataset: an imbalanced training split and a balanced test split. */
+export interface Dataset {
+  readonly info: DatasetInfo;
+  /** Training count of each class, in class order. */
+  readonly classCounts: readonly number[];
+  readonly trainLabels: Int32Array;
+  readonly testLabels: Int32Array;
+  readonly manifest: SplitManifest;
+  /** Whether `trainBatch(…, { augment: true })` transforms images (false: it equals the un-augmented batch). */
+  readonly augments: boolean;
+  /** Normalised float32 NHWC batch of training images; augmented with `rng` when `augment` is set. */
+  trainBatch(indices: ArrayLike<number>, options: { augment: boolean; rng: Rng }): tf.Tensor4D;
+  /** Normalised float32 NHWC batch of test images `start` (inclusive) to `end` (exclusive). */
+  testBatch(start: number, end: number): tf.Tensor4D;
+}
+
+/** A dataset description that loads lazily, with the run's random stream for split selection. */
+export interface DatasetSpec {
+  readonly name: string;
+  /** Options as given, for the manifest. */
+  readonly options: Readonly<Record<string, unknown>>;
+  load(context: { rng: Rng }): Promise<Dataset>;
+}
+
+/** One training batch. `targets` (soft labels, [B, C]) is set by batch transforms such as MixUp. */
+export interface Batch {
+  readonly x: tf.Tensor4D;
+  /** int32 labels, [B]. */
+  readonly labels: tf.Tensor1D;
+  readonly indices: Int32Array;
+  readonly targets?: tf.Tensor2D;
+}
+
+/** Produces the index batches of one epoch. */
+export interface Sampler {
+  readonly name: string;
+  /** The batches of indices into the training split for one epoch, drawn with `rng`. */
+  epoch(rng: Rng): Int32Array[];
+}
