@@ -26,7 +26,8 @@ export interface EpochReport {
   readonly epoch: number;
   readonly lr: number;
   readonly trainLoss: number;
-  readonly metrics: EvalMetrics;
+  /** Test metrics; undefined when evaluation runs only at the end of the stage. */
+  readonly metrics: EvalMetrics | undefined;
 }
 
 /** The typed hook points of one stage (DESIGN §3); created per stage and frozen. */

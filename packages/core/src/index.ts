@@ -28,7 +28,7 @@ export type {
   LossFn,
   LrSchedule,
 } from './types/context.js';
-export { createStageHooks, type StageHooks, type ReplaceOption, type StepReport, type EpochReport } from './hooks.js';
+export { createStageHooks, trackTapOwners, type StageHooks, type ReplaceOption, type StepReport, type EpochReport } from './hooks.js';
 export { Tokens } from './tokens.js';
 export {
   defineOptions,
@@ -39,3 +39,25 @@ export {
   type OptionsToken,
   type PluginSpec,
 } from './plugin/define.js';
+export { instanceBalancedSampler, type InstanceBalancedSamplerOptions } from './sampling/instanceBalanced.js';
+export { Sgd, type SgdOptions } from './optim/sgd.js';
+export { cosineSchedule, constantSchedule, type CosineScheduleOptions } from './optim/schedule.js';
+export { softmaxCrossEntropy, softCrossEntropy, crossEntropyLoss } from './loss/crossEntropy.js';
+export { confusionMatrix, perClassAccuracy } from './metrics/confusion.js';
+export {
+  manyMediumFew,
+  frequencyGroup,
+  type ManyMediumFew,
+  type ManyMediumFewRule,
+  type EmptyGroupValue,
+} from './metrics/manyMediumFew.js';
+export { evaluate, predictLogits, type EvalMetrics, type EvaluationOptions } from './metrics/evaluate.js';
+export { saveCheckpoint, readCheckpoint, assignWeights, type CheckpointJson } from './checkpoint/checkpoint.js';
+export { writeFileAtomic, replaceDirAtomic } from './checkpoint/atomic.js';
+export { selectBackend, type BackendChoice, type BackendInfo } from './backend/select.js';
+export { resolveRunConfig, type RunConfig, type StageConfig, type ResolvedRunConfig } from './engine/config.js';
+export { createRun, Run, type StartOptions } from './engine/run.js';
+export type { EpochRecord, StageReport, RunReport, RunManifest, ProgressEvent } from './engine/records.js';
+export { version } from './version.js';
+export { conv2d, type Conv2DPad } from './ops/conv2d.js';
+export { batchNorm, type BatchNormParams, type BatchNormOptions } from './ops/batchNorm.js';

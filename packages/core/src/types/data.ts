@@ -45,9 +45,10 @@ export interface Dataset {
 /** A dataset description that loads lazily, with the run's random stream for split selection. */
 export interface DatasetSpec {
   readonly name: string;
-  /** Options as given, for the manifest. */
+  /** Options with defaults applied, for the manifest. */
   readonly options: Readonly<Record<string, unknown>>;
-  load(context: { rng: Rng }): Promise<Dataset>;
+  /** Loads the data; `rng` drives split selection, `seed` (the run's) is recorded in the split manifest. */
+  load(context: { rng: Rng; seed: number }): Promise<Dataset>;
 }
 
 /** One training batch. `targets` (soft labels, [B, C]) is set by batch transforms such as MixUp. */

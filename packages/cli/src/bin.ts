@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+import { LtError } from '@lt/core';
+import { train } from './train.js';
+
+const [command, ...rest] = process.argv.slice(2);
+const usage = 'Usage: lt train [options]   (lt train --help for the options)\n';
+
+async function main(): Promise<number> {
+  if (command === 'train') return train(rest);
+  if (command === undefined || command === '--help' || command === '-h') {
+    process.stdout.write(usage);
+    return command === undefined ? 1 : 0;
+  }
+  process.stderr.write(`lt: unknown command '${command}'\n${usage}`);
+  return 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    // An LtError is the user's to fix: print its message without a stack trace.
+    process.stderr.write(error instanceof LtError ? `lt: ${error.message}\n` : `lt: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(error instanceof LtError ? 2 : 1);
+  },
+);

@@ -1,0 +1,17 @@
+import { LtError, type PluginSpec } from '@lt/core';
+import { ce } from '@lt/ce';
+
+/** Plugin factories the CLI and config files can name. */
+const registry: Readonly<Record<string, (options: Record<string, unknown>) => PluginSpec>> = {
+  ce: () => ce(),
+};
+
+/** Builds a plugin spec from its config-file name and options. */
+export function pluginFromConfig(entry: string | { name: string; options: Record<string, unknown> }, where: string): PluginSpec {
+  const { name, options } = typeof entry === 'string' ? { name: entry, options: {} } : entry;
+  const factory = registry[name];
+  if (factory === undefined) {
+    throw new LtError('CONFIG_INVALID', `${where}: unknown plugin '${name}' (known: ${Object.keys(registry).join(', ')})`);
+  }
+  return factory(options);
+}

@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { parseTrainArgs } from './args.js';
+import { defaultOutDir, resolveCliConfig, toRunConfig } from './resolve.js';
+import { resolveRunConfig } from '@lt/core';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+async function file(name: string, text: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'lt-cli-'));
+  dirs.push(dir);
+  await writeFile(join(dir, name), text);
+  return join(dir, name);
+}
+
+describe('resolveCliConfig', () => {
+  it('with no arguments gives MNIST-LT at imbalance 100, the CNN, and two CE stages', async () => {
+    const config = await resolveCliConfig(parseTrainArgs([]));
+    expect(config.dataset.name).toBe('mnist');
+    expect(config.model).toEqual({ name: 'cnn' });
+    expect(config.stages!.map((s) => [s.name, s.freeze ?? 'none', s.plugins])).toEqual([
+      ['representation', 'none', ['ce']],
+      ['classifier', 'backbone', ['ce']],
+    ]);
+    const run = resolveRunConfig(toRunConfig(config, 'runs/x'));
+    expect(run.dataset.options).toMatchObject({ imbalance: 100 });
+    expect(run.stages[1].plugins.map((p) => p.name)).toEqual(['@lt/ce']);
+  });
+
+  it('lets flags override the config file', async () => {
+    const path = await file('lt.yaml', 'dataset: { name: mnist, imbalance: 10 }\nseed: 3\nstages:\n  - { name: only, epochs: 5, plugins: [ce] }\n');
+    const config = await resolveCliConfig(parseTrainArgs(['--config', path, '--seed', '9', '--epochs', '2']));
+    expect(config.seed).toBe(9);
+    expect(config.dataset.imbalance).toBe(10);
+    expect(config.stages).toEqual([{ name: 'only', epochs: 2, plugins: ['ce'] }]);
+  });
+
+  it('names the file and the field of an invalid config', async () => {
+    const bad = await file('bad.yaml', 'dataset: { name: mnist }\nstages:\n  - { name: s, epochs: -1 }\n');
+    await expect(resolveCliConfig(parseTrainArgs(['--config', bad]))).rejects.toThrow(/bad\.yaml: stages\.0\.epochs/);
+    const unknown = await file('u.json', '{"datasett": {}}');
+    await expect(resolveCliConfig(parseTrainArgs(['--config', unknown]))).rejects.toThrow(/u\.json.*datasett/);
+    const broken = await file('b.yaml', 'stages: [\n');
+    await expect(resolveCliConfig(parseTrainArgs(['--config', broken]))).rejects.toThrow(/b\.yaml is not valid YAML/);
+    await expect(resolveCliConfig(parseTrainArgs(['--config', '/no/such.yaml']))).rejects.toThrow(/cannot read config file \/no\/such\.yaml: ENOENT/);
+    await expect(resolveCliConfig(parseTrainArgs(['--dataset', 'svhn']))).rejects.toThrow(/dataset\.name/);
+    await expect(resolveCliConfig(parseTrainArgs(['--epochs', '1,2,3']))).rejects.toThrow(/--epochs gives 3 values but the run has 2 stages/);
+  });
+
+  it('asks for a data directory for CIFAR and names an unknown plugin', async () => {
+    const config = await resolveCliConfig(parseTrainArgs(['--dataset', 'cifar10']));
+    expect(config.model).toEqual({ name: 'resnet32', width: 'wide' });
+    expect(() => toRunConfig(config, 'x')).toThrow(/--data-dir/);
+    const path = await file('p.yaml', 'stages:\n  - { name: s, epochs: 1, plugins: [ce, nope] }\n');
+    const withPlugin = await resolveCliConfig(parseTrainArgs(['--config', path]));
+    expect(() => toRunConfig(withPlugin, 'x')).toThrow(/stages\.0\.plugins\.1: unknown plugin 'nope'/);
+  });
+
+  it('names the default run directory after the dataset and the time', async () => {
+    const config = await resolveCliConfig(parseTrainArgs([]));
+    expect(defaultOutDir(config, new Date('2026-01-02T03:04:05Z'))).toBe('runs/mnist-lt-2026-01-02-03-04-05');
+  });
+});

@@ -1,0 +1,83 @@
+import { LtError, type RunConfig } from '@lt/core';
+import { cifar100LT, cifar10LT, mnistLT } from '@lt/data';
+import { cnn, mlp, resnetCifar } from '@lt/models';
+import type { TrainFlags } from './args.js';
+import { loadConfigFile, validateConfig } from './loadConfig.js';
+import { defaultModel, defaultStages } from './defaults.js';
+import { pluginFromConfig } from './plugins.js';
+import type { CliConfig } from './schema.js';
+
+/** The configuration of one `lt train` invocation: defaults ← config file ← flags. */
+export async function resolveCliConfig(flags: TrainFlags): Promise<CliConfig> {
+  const source = flags.config ?? 'flags';
+  const fromFile = (flags.config === undefined ? {} : await loadConfigFile(flags.config)) as Record<string, unknown>;
+  const base = validateConfig(fromFile, source);
+  const merged = {
+    ...base,
+    dataset: {
+      ...(flags.dataset !== undefined && flags.dataset !== base.dataset.name ? {} : base.dataset),
+      ...(flags.dataset !== undefined && { name: flags.dataset }),
+      ...(flags.dataDir !== undefined && { dataDir: flags.dataDir }),
+      ...(flags.imbalance !== undefined && { imbalance: flags.imbalance }),
+    },
+    ...(flags.model !== undefined && { model: { name: flags.model } }),
+    ...(flags.backend !== undefined && { backend: flags.backend }),
+    ...(flags.seed !== undefined && { seed: flags.seed }),
+    ...(flags.out !== undefined && { out: flags.out }),
+  };
+  const config = validateConfig(merged, flags.config === undefined ? 'flags' : `${source} with flags`);
+  const stages = config.stages ?? defaultStages(config.dataset.name);
+  if (flags.epochs !== undefined) {
+    if (flags.epochs.length > stages.length) {
+      throw new LtError('CLI_ARGS', `--epochs gives ${flags.epochs.length} values but the run has ${stages.length} stages`);
+    }
+    flags.epochs.forEach((epochs, i) => (stages[i] = { ...stages[i], epochs }));
+  }
+  return { ...config, model: config.model ?? defaultModel(config.dataset.name), stages };
+}
+
+/** The run directory used when none is given: runs/<dataset>-lt-<UTC time>. */
+export function defaultOutDir(config: CliConfig, date = new Date()): string {
+  return `runs/${config.dataset.name}-lt-${date.toISOString().slice(0, 19).replace(/[:T]/g, '-')}`;
+}
+
+/** Turns a validated CLI configuration into the `createRun` configuration. */
+export function toRunConfig(config: CliConfig, outDir: string): RunConfig {
+  const { dataset } = config;
+  const datasetOptions = {
+    ...(dataset.imbalance !== undefined && { imbalance: dataset.imbalance }),
+    ...(dataset.maxCount !== undefined && { maxCount: dataset.maxCount }),
+    ...(dataset.selection !== undefined && { selection: dataset.selection }),
+  };
+  const needsDir = (name: string): string => {
+    if (dataset.dataDir === undefined) {
+      throw new LtError('CONFIG_INVALID', `dataset '${name}' is read from files: give --data-dir (or dataset.dataDir)`);
+    }
+    return dataset.dataDir;
+  };
+  const datasetSpec =
+    dataset.name === 'mnist'
+      ? mnistLT({ ...datasetOptions, ...(dataset.dataDir !== undefined && { dataDir: dataset.dataDir }) })
+      : dataset.name === 'cifar10'
+        ? cifar10LT({ ...datasetOptions, dataDir: needsDir('cifar10') })
+        : cifar100LT({ ...datasetOptions, dataDir: needsDir('cifar100') });
+  const model = config.model!;
+  const modelSpec =
+    model.name === 'cnn'
+      ? cnn()
+      : model.name === 'mlp'
+        ? mlp()
+        : resnetCifar({ depth: Number(model.name.slice('resnet'.length)) as 8 | 20 | 32 | 56, width: model.width ?? 'standard' });
+  return {
+    dataset: datasetSpec,
+    model: modelSpec,
+    seed: config.seed,
+    backend: config.backend,
+    outDir,
+    ...(config.evaluation !== undefined && { evaluation: config.evaluation }),
+    stages: config.stages!.map(({ plugins, ...stage }, i) => ({
+      ...stage,
+      plugins: plugins.map((p, j) => pluginFromConfig(p, `stages.${i}.plugins.${j}`)),
+    })),
+  };
+}

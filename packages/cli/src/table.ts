@@ -1,0 +1,23 @@
+import type { StageReport } from '@lt/core';
+
+const pct = (v: number | null): string => (v === null ? '–' : (100 * v).toFixed(2));
+
+/** The Many/Medium/Few table of a stage: final epoch as the headline, the test-selected best epoch labelled as such. */
+export function manyMediumFewTable(report: StageReport): string {
+  const { final, best, history } = report;
+  const mmf = final.manyMediumFew;
+  const rows = [
+    ['', 'Overall', 'Many', 'Medium', 'Few'],
+    ['top-1 %', pct(final.top1), pct(mmf.many), pct(mmf.medium), pct(mmf.few)],
+    ['classes', String(final.perClass.length), String(mmf.groups.many.length), String(mmf.groups.medium.length), String(mmf.groups.few.length)],
+  ];
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  const lines = rows.map((r) => '  ' + r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
+  const rule =
+    mmf.rule === 'paper' ? 'Many n>100 · Medium 20≤n≤100 · Few n<20' : 'Many n>100 · Medium 20<n≤100 · Few n≤20 (reference code)';
+  return [
+    `Stage '${report.name}' — final epoch ${history.length} · top-5 ${pct(final.top5)}% · ${rule}`,
+    ...lines,
+    `  best epoch ${best.epoch + 1}: top-1 ${pct(best.top1)}% (selected on the test set, as the reference code does; not a headline)`,
+  ].join('\n');
+}

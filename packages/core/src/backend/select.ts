@@ -1,0 +1,76 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { LtError } from '../errors.js';
+
+/** Which TensorFlow.js backend to run on; `auto` takes the fastest one available (tensorflow, then wasm, then cpu). */
+export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
+/** The backend a run actually uses. */
+export interface BackendInfo {
+  readonly name: string;
+  readonly threads: number;
+  /** The npm package that provided it. */
+  readonly package: string;
+}
+
+const nodeBindings = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
+
+async function tryImport(specifier: string): Promise<boolean> {
+  try {
+    // A variable specifier keeps bundlers and tsc from requiring the optional peer at build time.
+    await import(/* @vite-ignore */ specifier);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function useTensorflow(): Promise<BackendInfo | undefined> {
+  for (const pkg of nodeBindings) {
+    if ((await tryImport(pkg)) && (await tf.setBackend('tensorflow'))) {
+      return { name: 'tensorflow', threads: 0, package: pkg };
+    }
+  }
+  return undefined;
+}
+
+async function useWasm(): Promise<BackendInfo | undefined> {
+  if (!(await tryImport('@tensorflow/tfjs-backend-wasm'))) return undefined;
+  if (!(await tf.setBackend('wasm'))) return undefined;
+  const wasm = (await import('@tensorflow/tfjs-backend-wasm')) as { getThreadsCount?: () => number };
+  return { name: 'wasm', threads: wasm.getThreadsCount?.() ?? 1, package: '@tensorflow/tfjs-backend-wasm' };
+}
+
+async function useCpu(): Promise<BackendInfo> {
+  await import('@tensorflow/tfjs-backend-cpu');
+  await tf.setBackend('cpu');
+  // The cpu backend prints an advert for tfjs-node on first use; lt reports its backend choice itself.
+  (tf.backend() as { firstUse?: boolean }).firstUse = false;
+  return { name: 'cpu', threads: 1, package: '@tensorflow/tfjs-backend-cpu' };
+}
+
+/** Activates the chosen backend and reports what was activated; a backend that cannot load is a clear error. */
+export async function selectBackend(choice: BackendChoice): Promise<BackendInfo> {
+  switch (choice) {
+    case 'tensorflow': {
+      const info = await useTensorflow();
+      if (info) return info;
+      throw new LtError(
+        'BACKEND_UNAVAILABLE',
+        "backend 'tensorflow' needs @tensorflow/tfjs-node (CPU) or @tensorflow/tfjs-node-gpu (CUDA), and neither " +
+          'could be loaded. Install one next to lt: `npm install @tensorflow/tfjs-node@4.22.0` — its install ' +
+          "script downloads libtensorflow, so it needs internet access — or use --backend wasm.",
+      );
+    }
+    case 'wasm': {
+      const info = await useWasm();
+      if (info) return info;
+      throw new LtError('BACKEND_UNAVAILABLE', "backend 'wasm' could not be initialised (@tensorflow/tfjs-backend-wasm)");
+    }
+    case 'cpu':
+      return useCpu();
+    case 'auto':
+      return (await useTensorflow()) ?? (await useWasm()) ?? (await useCpu());
+    default:
+      throw new LtError('BACKEND_UNKNOWN', `unknown backend '${String(choice)}': use auto, tensorflow, wasm or cpu`);
+  }
+}

@@ -1,0 +1,296 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { container as rootContainer } from 'tsyringe';
+import { selectBackend, type BackendInfo } from '../backend/select.js';
+import { createRng } from '../rng.js';
+import { Tokens } from '../tokens.js';
+import { LtError } from '../errors.js';
+import { silentLogger } from '../types/logger.js';
+import { modelVariables, type ModelParts } from '../types/model.js';
+import type { Dataset } from '../types/data.js';
+import type { StageSettings } from '../types/context.js';
+import { evaluate, type EvaluationOptions } from '../metrics/evaluate.js';
+import { readCheckpoint, assignWeights, saveCheckpoint } from '../checkpoint/checkpoint.js';
+import { Sgd } from '../optim/sgd.js';
+import { version } from '../version.js';
+import { resolveRunConfig, type ResolvedRunConfig, type RunConfig } from './config.js';
+import { prepareStage, computeStep, type PreparedStage } from './stage.js';
+import { RunDirectory } from './runDir.js';
+import type { EpochRecord, ProgressEvent, RunManifest, RunReport, StageReport } from './records.js';
+
+/** Options of `Run.start`. */
+export interface StartOptions {
+  /** Called synchronously with every progress event. */
+  readonly onProgress?: (event: ProgressEvent) => void;
+  /** Continue from the checkpoints in `outDir`: finished stages are loaded, an unfinished one resumes after its last epoch. */
+  readonly resume?: boolean;
+}
+
+/** What a stage checkpoint records besides weights. */
+interface StageCheckpointState {
+  readonly stage: string;
+  readonly epoch: number;
+  readonly completed: boolean;
+  readonly history: EpochRecord[];
+}
+
+const now = (): number => performance.now() / 1000;
+
+/** One configured training run: stages → epochs → steps (DESIGN §2). */
+export class Run {
+  private parts: ModelParts | undefined;
+  private loaded: Dataset | undefined;
+
+  constructor(readonly config: ResolvedRunConfig) {}
+
+  /** The model after `start` (its head is the last stage's head). */
+  get model(): ModelParts {
+    if (this.parts === undefined) throw new LtError('RUN_NOT_STARTED', 'the model exists once run.start() has been called');
+    return this.parts;
+  }
+
+  /** The loaded dataset after `start`. */
+  get dataset(): Dataset {
+    if (this.loaded === undefined) throw new LtError('RUN_NOT_STARTED', 'the dataset exists once run.start() has been called');
+    return this.loaded;
+  }
+
+  /** Trains every stage and returns the report; writes the run directory when `outDir` is set. */
+  async start(options: StartOptions = {}): Promise<RunReport> {
+    const started = now();
+    const { config } = this;
+    const emit = options.onProgress ?? (() => undefined);
+    const logger = config.logger ?? silentLogger;
+    if (options.resume && config.outDir === undefined) {
+      throw new LtError('RESUME_NO_DIR', 'resume needs outDir: the run directory that holds the checkpoints');
+    }
+    const backend = await selectBackend(config.backend);
+    const rng = createRng(config.seed);
+    const dataset = await config.dataset.load({ rng: rng.fork('data'), seed: config.seed });
+    this.loaded = dataset;
+    let model = config.model.build({ info: dataset.info, rng: rng.fork('init') });
+    this.parts = model;
+    const container = rootContainer.createChildContainer();
+    container.register(Tokens.ClassCounts, { useValue: dataset.classCounts });
+    container.register(Tokens.Dataset, { useValue: dataset });
+    container.register(Tokens.Seed, { useValue: config.seed });
+    container.register(Tokens.Logger, { useValue: logger });
+    const evaluation: EvaluationOptions & { everyEpoch: boolean } = {
+      ...config.evaluation,
+      flipTTA: config.evaluation.flipTTA === 'auto' ? dataset.info.flipPreservesLabel : config.evaluation.flipTTA,
+    };
+    const manifest = buildManifest(config, backend, dataset, evaluation);
+    const dir = config.outDir === undefined ? undefined : new RunDirectory(config.outDir);
+    await dir?.create();
+    await dir?.writeJson('manifest.json', manifest);
+    logger.info(`backend: ${backend.name} (${backend.package}, ${backend.threads} thread${backend.threads === 1 ? '' : 's'})`);
+    emit({ type: 'run-start', manifest });
+
+    const reports: StageReport[] = [];
+    const rows: EpochRecord[] = [];
+    for (const [index, stage] of config.stages.entries()) {
+      const { plugins, ...rest } = stage;
+      const settings: StageSettings = { ...rest, index };
+      const prepared = prepareStage({
+        settings,
+        plugins,
+        model,
+        dataset,
+        seed: config.seed,
+        rng: rng.fork('stage', index),
+        logger,
+        container,
+      });
+      model = prepared.model;
+      this.parts = model;
+      const saved = options.resume && dir ? await readStageCheckpoint(dir.checkpoint(settings.name)) : undefined;
+      if (saved?.json.userDefinedMetadata.completed) {
+        const { history } = saved.json.userDefinedMetadata;
+        assignWeights(modelVariables(model), saved.weights, dir!.checkpoint(settings.name));
+        tf.dispose(Object.values(saved.weights));
+        const final = evaluate(model, dataset, evaluation);
+        reports.push(stageReport(settings.name, history, final, model, 0));
+        rows.push(...history);
+        emit({ type: 'stage-skipped', stage: settings.name, reason: 'finished in the checkpoint being resumed' });
+        continue;
+      }
+      const resumeFrom = saved?.json.userDefinedMetadata;
+      if (dir && (options.resume || index === 0)) await dir.resetMetrics([...rows, ...(resumeFrom?.history ?? [])]);
+      const report = await trainStage(prepared, {
+        evaluation,
+        emit,
+        dir,
+        topology: { model: config.model.name, options: config.model.options },
+        resume: saved === undefined ? undefined : { history: saved.json.userDefinedMetadata.history, weights: saved.weights },
+      });
+      if (saved) tf.dispose(Object.values(saved.weights));
+      reports.push(report);
+      rows.push(...report.history);
+    }
+    const result: RunReport = { manifest, stages: reports, seconds: now() - started };
+    await dir?.writeJson('metrics.json', result);
+    return result;
+  }
+
+  /** Frees the model's tensors. */
+  dispose(): void {
+    if (this.parts === undefined) return;
+    tf.dispose(modelVariables(this.parts).map((v) => v.variable));
+    this.parts = undefined;
+  }
+}
+
+/** Validates the configuration and creates a run (nothing is loaded until `start`). */
+export function createRun(config: RunConfig): Run {
+  return new Run(resolveRunConfig(config));
+}
+
+async function readStageCheckpoint(path: string) {
+  try {
+    return await readCheckpoint<StageCheckpointState>(path);
+  } catch (error) {
+    if ((error as LtError).code === 'CHECKPOINT_READ') return undefined;
+    throw error;
+  }
+}
+
+interface TrainIo {
+  readonly evaluation: EvaluationOptions & { everyEpoch: boolean };
+  readonly emit: (event: ProgressEvent) => void;
+  readonly dir: RunDirectory | undefined;
+  readonly topology: Record<string, unknown>;
+  readonly resume: { history: EpochRecord[]; weights: tf.NamedTensorMap } | undefined;
+}
+
+async function trainStage(prepared: PreparedStage, io: TrainIo): Promise<StageReport> {
+  const { context, hooks, model } = prepared;
+  const settings = context.stage;
+  const started = now();
+  const optimizer = new Sgd(prepared.trainable, { momentum: settings.momentum, weightDecay: settings.weightDecay });
+  const history: EpochRecord[] = [...(io.resume?.history ?? [])];
+  if (io.resume) {
+    assignWeights(modelVariables(model), io.resume.weights, io.dir!.checkpoint(settings.name));
+    optimizer.load(io.resume.weights);
+  }
+  const startEpoch = history.length;
+  const stepsPerEpoch = prepared.sampler.epoch(context.rng.fork('epoch', startEpoch)).length;
+  io.emit({ type: 'stage-start', stage: settings.name, epochs: settings.epochs, stepsPerEpoch, startEpoch });
+  await hooks.stageStart.promise(context);
+  let lastMetrics = undefined as ReturnType<typeof evaluate> | undefined;
+  for (let epoch = startEpoch; epoch < settings.epochs; epoch++) {
+    const lr = prepared.schedule(epoch);
+    await hooks.epochStart.promise(context, epoch);
+    const batches = prepared.sampler.epoch(context.rng.fork('epoch', epoch));
+    const epochStarted = now();
+    let lossSum = 0;
+    let seen = 0;
+    for (const [step, indices] of batches.entries()) {
+      const stepStarted = now();
+      const lossTensor = tf.tidy(() => {
+        const { loss, grads } = computeStep(prepared, { epoch, step, rng: context.rng.fork('step', epoch, step) }, indices);
+        optimizer.step(grads, lr);
+        return loss;
+      });
+      const loss = (await lossTensor.data())[0];
+      lossTensor.dispose();
+      if (!Number.isFinite(loss)) {
+        throw new LtError(
+          'LOSS_NOT_FINITE',
+          `stage '${settings.name}' epoch ${epoch} step ${step}: the loss is ${loss}. Lower the learning rate (now ${lr}).`,
+        );
+      }
+      lossSum += loss * indices.length;
+      seen += indices.length;
+      io.emit({
+        type: 'step',
+        stage: settings.name,
+        epoch,
+        epochs: settings.epochs,
+        step,
+        steps: batches.length,
+        loss,
+        lr,
+        imagesPerSecond: indices.length / Math.max(now() - stepStarted, 1e-9),
+      });
+      await hooks.afterStep.promise(context, { epoch, step, loss, lr });
+    }
+    const trainSeconds = now() - epochStarted;
+    const last = epoch === settings.epochs - 1;
+    const metrics = io.evaluation.everyEpoch || last ? evaluate(model, context.dataset, io.evaluation) : undefined;
+    lastMetrics = metrics ?? lastMetrics;
+    const record: EpochRecord = {
+      stage: settings.name,
+      epoch,
+      lr,
+      trainLoss: lossSum / Math.max(seen, 1),
+      seconds: trainSeconds,
+      imagesPerSecond: seen / Math.max(trainSeconds, 1e-9),
+      ...(metrics && {
+        test: {
+          top1: metrics.top1,
+          top5: metrics.top5,
+          many: metrics.manyMediumFew.many,
+          medium: metrics.manyMediumFew.medium,
+          few: metrics.manyMediumFew.few,
+          perClass: metrics.perClass,
+        },
+      }),
+    };
+    history.push(record);
+    await hooks.epochEnd.promise(context, { epoch, lr, trainLoss: record.trainLoss, metrics });
+    if (io.dir) {
+      await saveCheckpoint(
+        io.dir.checkpoint(settings.name),
+        [...modelVariables(model), ...optimizer.state()],
+        { ...io.topology, head: model.head.config, extras: Object.keys(model.extras) },
+        { stage: settings.name, epoch, completed: last, history } satisfies StageCheckpointState,
+      );
+      await io.dir.appendMetrics(record);
+    }
+    io.emit({ type: 'epoch-end', epochs: settings.epochs, record });
+  }
+  await hooks.stageEnd.promise(context);
+  optimizer.dispose();
+  // Undefined only when a resumed stage had no epoch left to train: score what was loaded.
+  const final = lastMetrics ?? evaluate(model, context.dataset, io.evaluation);
+  const report = stageReport(settings.name, history, final, model, now() - started);
+  io.emit({ type: 'stage-end', report });
+  return report;
+}
+
+function stageReport(
+  name: string,
+  history: EpochRecord[],
+  final: ReturnType<typeof evaluate>,
+  model: ModelParts,
+  seconds: number,
+): StageReport {
+  let best = { epoch: history.length - 1, top1: final.top1, selectedOn: 'test' as const };
+  for (const row of history) if (row.test && row.test.top1 > best.top1) best = { epoch: row.epoch, top1: row.test.top1, selectedOn: 'test' };
+  return { name, final, best, history, headNorms: model.head.weightNorms(), seconds };
+}
+
+function buildManifest(
+  config: ResolvedRunConfig,
+  backend: BackendInfo,
+  dataset: Dataset,
+  evaluation: EvaluationOptions & { everyEpoch: boolean },
+): RunManifest {
+  return {
+    lt: { version },
+    createdAt: new Date().toISOString(),
+    seed: config.seed,
+    backend,
+    tfjs: tf.version_core,
+    node: process.version,
+    dataset: { name: config.dataset.name, options: config.dataset.options },
+    model: { name: config.model.name, options: config.model.options },
+    split: dataset.manifest,
+    classCounts: dataset.classCounts,
+    stages: config.stages.map(({ plugins, ...stage }) => ({
+      ...stage,
+      plugins: plugins.map((p) => ({ name: p.name, options: p.options })),
+    })),
+    evaluation,
+  };
+}
+

@@ -1,0 +1,1 @@
+export { CePlugin, ce } from './plugin.js';

@@ -1,0 +1,120 @@
+// Test helpers (not built): the shared reference vectors, closeness checks and a plain linear head.
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'vitest';
+import { selectBackend, type ClassifierHead, type NamedVariable } from '@lt/core';
+
+export interface PavaCase {
+  y: number[];
+  z: number[];
+  blocks: number[];
+  upstream: number[];
+  grad: number[];
+}
+export interface MonotoneNormCase {
+  counts: number[];
+  init_raw: number[];
+  raw: number[];
+  scaling: number[];
+  upstream: number[];
+  grad_raw: number[];
+}
+export interface SamnLinearCase {
+  counts: number[];
+  weight: number[];
+  bias: number[];
+  raw_w: number[];
+  raw_b: number[];
+  x: number[];
+  labels: number[];
+  /** [B, D, C] */
+  shape: [number, number, number];
+  logits: number[];
+  loss: number;
+  grad_weight: number[];
+  grad_bias: number[];
+  grad_raw_w: number[];
+  grad_raw_b: number[];
+}
+export interface ReferenceVectors {
+  pava: PavaCase[];
+  monotone_norm: MonotoneNormCase[];
+  samn_linear: SamnLinearCase[];
+}
+
+/** ../shared/vectors/reference.json next to the repository (float64 values from the reference PyTorch code). */
+export const reference = JSON.parse(
+  readFileSync(new URL('../../../../shared/vectors/reference.json', import.meta.url), 'utf8'),
+) as ReferenceVectors;
+
+/** Asserts |actual − expected| ≤ tolerance element-wise, reporting the first index that fails. */
+export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = 1e-5): void {
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    const difference = Math.abs(actual[i] - expected[i]);
+    if (!(difference <= tolerance)) {
+      expect.fail(`index ${i}: got ${actual[i]}, expected ${expected[i]} (|Δ| = ${difference} > ${tolerance})`);
+    }
+  }
+}
+
+/** Reads a tensor's values and disposes it. */
+export function take(tensor: tf.Tensor): number[] {
+  const values = Array.from(tensor.dataSync());
+  tensor.dispose();
+  return values;
+}
+
+/** The backends every differentiable op must run on here (tfjs-node cannot be installed on this machine). */
+export const backends = ['cpu', 'wasm'] as const;
+
+/** Activates a backend through @lt/core (which loads @tensorflow/tfjs-backend-wasm when asked). */
+export async function useBackend(name: (typeof backends)[number]): Promise<void> {
+  await selectBackend(name);
+  expect(tf.getBackend()).toBe(name);
+}
+
+let heads = 0;
+/** A plain linear head (logits = x·Wᵀ + b), standing in for the stage-1 head of @lt/models. */
+export function linearHead(weight: number[][], bias: number[], name = 'head'): ClassifierHead & { dispose(): void } {
+  const id = ++heads;
+  const w = tf.variable(tf.tensor2d(weight), true, `${name}.weight/linear_${id}`);
+  const b = tf.variable(tf.tensor1d(bias), true, `${name}.bias/linear_${id}`);
+  const parameters = (): NamedVariable[] => [
+    { name: `${name}.weight`, variable: w },
+    { name: `${name}.bias`, variable: b },
+  ];
+  return {
+    name,
+    numClasses: weight.length,
+    featureDim: weight[0].length,
+    weight: w,
+    bias: b,
+    config: { kind: 'linear' },
+    apply: (x) => tf.tidy(() => tf.add(tf.matMul(x, w, false, true), b) as tf.Tensor2D),
+    weightNorms: () => take(tf.norm(w, 'euclidean', 1)),
+    parameters,
+    buffers: () => [],
+    dispose: () => tf.dispose([w, b]),
+  };
+}
+
+/** Mean softmax cross-entropy of logits [B, C] against integer labels. */
+export function meanCrossEntropy(logits: tf.Tensor2D, labels: number[]): tf.Scalar {
+  return tf.tidy(() => {
+    const oneHot = tf.oneHot(tf.tensor1d(labels, 'int32'), logits.shape[1]);
+    return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1)));
+  });
+}
+
+/** A seeded uniform stream in [0, 1) (mulberry32), so tests are reproducible. */
+export function uniform(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { readdirSync, realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import '@lt/ce';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+describe('the install', () => {
+  it('holds exactly one copy of @tensorflow/tfjs-core, which every package resolves', () => {
+    const copies = readdirSync(`${root}node_modules/.pnpm`).filter((d) => d.startsWith('@tensorflow+tfjs-core@'));
+    expect(copies).toHaveLength(1);
+    const resolved = new Set(
+      ['packages/core', 'packages/data', 'packages/models', 'packages/cli', 'plugins/ce'].map((pkg) =>
+        realpathSync(createRequire(`${root}${pkg}/package.json`).resolve('@tensorflow/tfjs-core')),
+      ),
+    );
+    expect(resolved.size).toBe(1);
+  });
+
+  it('registers the gradients of tfjs-core ops once an @lt package is imported', () => {
+    for (const kernel of ['Conv2D', 'MatMul', 'Softmax', 'Relu', 'Mean', 'Sum']) {
+      expect(tf.getGradient(kernel), kernel).toBeDefined();
+    }
+    const g = tf.grad((x: tf.Tensor) => tf.sum(tf.relu(x)))(tf.tensor1d([-1, 2]));
+    expect(Array.from(g.dataSync())).toEqual([0, 1]);
+  });
+});
