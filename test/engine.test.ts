@@ -44,7 +44,7 @@ describe('a two-stage run', () => {
     expect(events.filter((e) => e === 'epoch-end')).toHaveLength(5);
     expect(events[0]).toBe('run-start');
 
-    expect((await readdir(outDir)).sort()).toEqual(['checkpoints', 'manifest.json', 'metrics.json', 'metrics.jsonl']);
+    expect((await readdir(outDir)).sort()).toEqual(['checkpoints', 'manifest.json', 'metrics.json', 'metrics.jsonl', 'norms.json', 'report.html']);
     const manifest = JSON.parse(await readFile(join(outDir, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({ seed: 1, backend: { name: 'cpu' }, classCounts: [60, 27, 12, 6] });
     expect(manifest.split.indicesSha256).toMatch(/^[0-9a-f]{64}$/);

@@ -70,7 +70,7 @@ export function parseTrainArgs(argv: string[]): TrainFlags {
 export const trainHelp = `Usage: lt train [options]
 
 Trains a two-stage long-tailed model and writes a run directory.
-With no options: MNIST-LT (imbalance 100), the small CNN, stage 1 CE, stage 2 classifier retraining.
+With no options: MNIST-LT (imbalance 100), the small CNN, stage 1 CE, stage 2 CE + SAMN classifier retraining.
 
 Options:
   -c, --config FILE     YAML or JSON configuration (flags override it)

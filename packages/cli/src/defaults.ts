@@ -5,10 +5,10 @@ export function defaultStages(dataset: CliConfig['dataset']['name']): CliStage[]
   if (dataset === 'mnist') {
     return [
       { name: 'representation', epochs: 8, batchSize: 128, lr: 0.05, weightDecay: 5e-4, plugins: ['ce'] },
-      { name: 'classifier', epochs: 4, batchSize: 128, lr: 0.01, weightDecay: 0, freeze: 'backbone', plugins: ['ce'] },
+      { name: 'classifier', epochs: 4, batchSize: 128, lr: 0.01, weightDecay: 0, freeze: 'backbone', plugins: ['ce', 'samn'] },
     ];
   }
-  // The SAMN reference recipe for CIFAR (ALGORITHMS.md C and F6).
+  // The SAMN reference recipe for CIFAR: CE stage 1, then CE + SAMN with lr 5e-4, no weight decay (ALGORITHMS.md C, F6).
   return [
     { name: 'representation', epochs: 200, batchSize: 64, lr: 0.01, weightDecay: 5e-3, plugins: ['ce'] },
     { name: 'classifier', epochs: 20, batchSize: 64, lr: 5e-4, weightDecay: 0, freeze: 'backbone', plugins: ['ce'] },

@@ -1,9 +1,11 @@
 import { LtError, type PluginSpec } from '@lt/core';
 import { ce } from '@lt/ce';
+import { samn, type SamnOptionsInput } from '@lt/samn';
 
 /** Plugin factories the CLI and config files can name. */
 const registry: Readonly<Record<string, (options: Record<string, unknown>) => PluginSpec>> = {
   ce: () => ce(),
+  samn: (options) => samn(options as SamnOptionsInput),
 };
 
 /** Builds a plugin spec from its config-file name and options. */

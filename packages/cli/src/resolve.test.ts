@@ -18,17 +18,17 @@ async function file(name: string, text: string): Promise<string> {
 }
 
 describe('resolveCliConfig', () => {
-  it('with no arguments gives MNIST-LT at imbalance 100, the CNN, and two CE stages', async () => {
+  it('with no arguments gives MNIST-LT at imbalance 100, the CNN, CE then CE + SAMN', async () => {
     const config = await resolveCliConfig(parseTrainArgs([]));
     expect(config.dataset.name).toBe('mnist');
     expect(config.model).toEqual({ name: 'cnn' });
     expect(config.stages!.map((s) => [s.name, s.freeze ?? 'none', s.plugins])).toEqual([
       ['representation', 'none', ['ce']],
-      ['classifier', 'backbone', ['ce']],
+      ['classifier', 'backbone', ['ce', 'samn']],
     ]);
     const run = resolveRunConfig(toRunConfig(config, 'runs/x'));
     expect(run.dataset.options).toMatchObject({ imbalance: 100 });
-    expect(run.stages[1].plugins.map((p) => p.name)).toEqual(['@lt/ce']);
+    expect(run.stages[1].plugins.map((p) => p.name)).toEqual(['@lt/ce', '@lt/samn']);
   });
 
   it('lets flags override the config file', async () => {

@@ -4,12 +4,15 @@ import type { NamedVariable } from '@lt/core';
 let created = 0;
 
 /**
- * Returns a NamedVariable holding `initial` under its stable, checkpoint-level `name`. tfjs variable names must
- * be unique in the process, so the tfjs-level name gets a counter suffix (two models can coexist).
+ * Returns a NamedVariable holding `initial` under its stable, checkpoint-level `name`, and disposes `initial`
+ * (the variable keeps its own reference to the data). tfjs variable names must be unique in the process, so
+ * the tfjs-level name gets a counter suffix (two models can coexist).
  */
 export function createVariable(name: string, initial: tf.Tensor, trainable: boolean): NamedVariable {
   created += 1;
-  return { name, variable: tf.variable(initial, trainable, `${name}_${created}`) };
+  const variable = tf.variable(initial, trainable, `${name}_${created}`);
+  initial.dispose();
+  return { name, variable };
 }
 
 /** Anything that owns variables: the parameters it trains and the buffers it only saves. */

@@ -7,7 +7,7 @@ import { backends, expectClose, reference, take, uniform, useBackend } from './r
 
 /** d/dx Σ upstream·pavaTensor(x, w), through tf.grad. */
 function pavaGrad(x: number[], upstream: number[], weights?: number[]): number[] {
-  const g = tf.grad((v: tf.Tensor1D) => tf.sum(tf.mul(pavaTensor(v, weights), tf.tensor1d(upstream))));
+  const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(pavaTensor(v as tf.Tensor1D, weights), tf.tensor1d(upstream))));
   return take(g(tf.tensor1d(x)));
 }
 
@@ -58,7 +58,7 @@ describe.each(backends)('pavaTensor on %s', (backend) => {
   it('chains with other ops and leaves no tensors behind', async () => {
     await useBackend(backend);
     const x = tf.tensor1d([0.3, -0.2, 0.9, 0.1]);
-    const f = (v: tf.Tensor1D) => tf.sum(tf.square(tf.softplus(pavaTensor(v))));
+    const f = (v: tf.Tensor) => tf.sum(tf.square(tf.softplus(pavaTensor(v as tf.Tensor1D))));
     take(tf.grad(f)(x));
     const before = tf.memory().numTensors;
     for (let i = 0; i < 5; i++) {

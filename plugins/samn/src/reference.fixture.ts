@@ -103,7 +103,7 @@ export function linearHead(weight: number[][], bias: number[], name = 'head'): C
 export function meanCrossEntropy(logits: tf.Tensor2D, labels: number[]): tf.Scalar {
   return tf.tidy(() => {
     const oneHot = tf.oneHot(tf.tensor1d(labels, 'int32'), logits.shape[1]);
-    return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1)));
+    return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1))) as tf.Scalar;
   });
 }
 

@@ -110,6 +110,7 @@ export class Run {
         const final = evaluate(model, dataset, evaluation);
         reports.push(stageReport(settings.name, history, final, model, 0));
         rows.push(...history);
+        await dir?.writeStageOutputs(manifest, reports);
         emit({ type: 'stage-skipped', stage: settings.name, reason: 'finished in the checkpoint being resumed' });
         continue;
       }
@@ -125,6 +126,7 @@ export class Run {
       if (saved) tf.dispose(Object.values(saved.weights));
       reports.push(report);
       rows.push(...report.history);
+      await dir?.writeStageOutputs(manifest, reports);
     }
     const result: RunReport = { manifest, stages: reports, seconds: now() - started };
     await dir?.writeJson('metrics.json', result);

@@ -1,7 +1,8 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../checkpoint/atomic.js';
-import type { EpochRecord } from './records.js';
+import type { EpochRecord, RunManifest, StageReport } from './records.js';
+import { reportHtml } from '../report/html.js';
 
 /** The files of a run directory (DESIGN §8). */
 export class RunDirectory {
@@ -25,6 +26,15 @@ export class RunDirectory {
   /** Rewrites metrics.jsonl from the given rows (on start and on resume). */
   async resetMetrics(rows: readonly EpochRecord[]): Promise<void> {
     await writeFileAtomic(join(this.path, 'metrics.jsonl'), rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  }
+
+  /** Writes norms.json (per-class head norms after each stage) and report.html for the stages done so far. */
+  async writeStageOutputs(manifest: RunManifest, stages: readonly StageReport[]): Promise<void> {
+    await this.writeJson('norms.json', {
+      classCounts: manifest.classCounts,
+      stages: stages.map((s) => ({ name: s.name, norms: s.headNorms })),
+    });
+    await writeFileAtomic(join(this.path, 'report.html'), reportHtml({ manifest, stages: [...stages] }));
   }
 
   /** Appends one epoch row to metrics.jsonl. */

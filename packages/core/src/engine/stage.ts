@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { DependencyContainer, InjectionToken } from 'tsyringe';
 import { createStageHooks, trackTapOwners, type StageHooks } from '../hooks.js';
 import type { Dataset, Batch } from '../types/data.js';
-import type { ModelParts, NamedVariable, ForwardMode, ClassifierHead } from '../types/model.js';
+import { modelVariables, type ModelParts, type NamedVariable, type ForwardMode, type ClassifierHead } from '../types/model.js';
 import type { StageContext, StageSettings, StepContext, BatchContext } from '../types/context.js';
 import type { Logger } from '../types/logger.js';
 import type { LtPlugin, PluginSpec } from '../plugin/define.js';
@@ -67,6 +67,7 @@ export function prepareStage(inputs: StageInputs): PreparedStage {
   context.model = withExtras;
   const head = hooks.classifierRescale.call(withExtras.head, context);
   const model: ModelParts = { ...withExtras, head };
+  disposeReplaced(withExtras.head, model);
   context.model = model;
   const sampler = hooks.sampler.call(
     instanceBalancedSampler({ size: dataset.trainLabels.length, batchSize: settings.batchSize }),
@@ -83,6 +84,13 @@ export function prepareStage(inputs: StageInputs): PreparedStage {
     : [model.backbone, head, ...Object.values(model.extras)].flatMap((m) => m.parameters());
   const forwardMode: ForwardMode = !frozen ? 'train' : settings.batchNorm === 'frozen' ? 'eval' : 'recalibrate';
   return { hooks, context, model, trainable, forwardMode, sampler, loss, schedule };
+}
+
+/** Frees the variables of a head that `classifierRescale` replaced and that the new model no longer uses. */
+function disposeReplaced(previous: ClassifierHead, model: ModelParts): void {
+  if (previous === model.head) return;
+  const kept = new Set(modelVariables(model).map((v) => v.variable));
+  for (const { variable } of [...previous.parameters(), ...previous.buffers()]) if (!kept.has(variable)) variable.dispose();
 }
 
 /** Runs one optimisation step's forward and backward; returns the loss value and gradients (caller disposes). */

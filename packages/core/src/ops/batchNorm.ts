@@ -79,19 +79,21 @@ export function batchNorm<T extends tf.Tensor2D | tf.Tensor4D>(x: T, params: Bat
     save([input, mean, rstd, gamma]);
     return {
       value: tf.add(tf.mul(input, scale), shift),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [savedInput, savedMean, savedRstd, savedGamma] = saved;
-        // With x̂ = (x − μ)/σ and M values per channel:
-        // dβ = Σ dy, dγ = Σ dy·x̂, dx = γ/σ · (dy − dβ/M − x̂·dγ/M).
-        const normalized = tf.mul(tf.sub(savedInput, savedMean), savedRstd);
-        const dBeta = tf.sum(dy, axes);
-        const dGamma = tf.sum(tf.mul(dy, normalized), axes);
-        const gain = tf.mul(savedGamma, savedRstd);
-        const perX = tf.mul(gain, tf.div(dGamma, -count));
-        const offset = tf.mul(gain, tf.div(dBeta, -count));
-        const dx = tf.add(tf.mul(dy, gain), tf.add(tf.mul(normalized, perX), offset));
-        return [dx, dGamma, dBeta];
-      },
+      // tidy: tfjs keeps every tensor a gradient function leaves behind until the whole backward pass ends.
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const [savedInput, savedMean, savedRstd, savedGamma] = saved;
+          // With x̂ = (x − μ)/σ and M values per channel:
+          // dβ = Σ dy, dγ = Σ dy·x̂, dx = γ/σ · (dy − dβ/M − x̂·dγ/M).
+          const normalized = tf.mul(tf.sub(savedInput, savedMean), savedRstd);
+          const dBeta = tf.sum(dy, axes);
+          const dGamma = tf.sum(tf.mul(dy, normalized), axes);
+          const gain = tf.mul(savedGamma, savedRstd);
+          const perX = tf.mul(gain, tf.div(dGamma, -count));
+          const offset = tf.mul(gain, tf.div(dBeta, -count));
+          const dx = tf.add(tf.mul(dy, gain), tf.add(tf.mul(normalized, perX), offset));
+          return [dx, dGamma, dBeta];
+        }),
     };
   });
   return op(x, params.gamma, params.beta) as T;

@@ -74,6 +74,27 @@ describe('conv2d on cpu', () => {
     tf.dispose([ours.y, ours.dx, ours.dw, ref.y, ref.dx, ref.dw]);
   });
 
+  it('matches tfjs for a non-square kernel with same padding', () => {
+    const x = tf.randomNormal([2, 5, 6, 2], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const w = tf.randomNormal([1, 3, 2, 3], 0, 1, 'float32', 2) as tf.Tensor4D;
+    for (const stride of [1, 2]) {
+      const loss = (conv: ConvFn) => (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(conv(a as tf.Tensor4D, b as tf.Tensor4D, stride, 'same')));
+      const ours = tf.grads(loss(conv2d))([x, w]);
+      const ref = tf.grads(loss(stock))([x, w]);
+      expect(relativeError(ours[0], ref[0])).toBeLessThan(1e-4);
+      expect(relativeError(ours[1], ref[1])).toBeLessThan(1e-4);
+      tf.dispose([...ours, ...ref]);
+    }
+    tf.dispose([x, w]);
+  });
+
+  it('refuses a numeric pad with a non-square kernel (tfjs would size the output wrongly)', () => {
+    const x = tf.zeros([1, 4, 4, 1]) as tf.Tensor4D;
+    const w = tf.zeros([1, 3, 1, 1]) as tf.Tensor4D;
+    expect(() => conv2d(x, w, 1, 1)).toThrow(/numeric pad needs a square kernel/);
+    tf.dispose([x, w]);
+  });
+
   it('leaks no tensors in forward or backward', () => {
     const x = tf.randomNormal([2, 6, 6, 3]) as tf.Tensor4D;
     const w = tf.randomNormal([3, 3, 3, 4]) as tf.Tensor4D;

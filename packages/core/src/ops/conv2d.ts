@@ -88,36 +88,51 @@ function zeroInterleave(dy: tf.Tensor4D, stride: number): tf.Tensor4D {
 }
 
 /**
- * ∂L/∂x as a stride-1 `valid` convolution of the zero-interleaved, padded upstream gradient with the
- * spatially rotated, in/out-swapped kernel (the "full" correlation written with forward ops only).
+ * A stride-1 convolution of `input` zero-padded (or cropped, for negative amounts) by the given rows/columns.
+ * Symmetric non-negative padding goes to the conv kernel itself, which saves a pass over a large tensor.
+ */
+function paddedConv(
+  input: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  [top, bottom, left, right]: readonly [number, number, number, number],
+  dilation: number,
+): tf.Tensor4D {
+  // Only for square filters: tfjs sizes numeric-pad outputs from the filter height alone.
+  if (top >= 0 && top === bottom && top === left && top === right && filter.shape[0] === filter.shape[1]) {
+    return tf.conv2d(input, filter, 1, top, 'NHWC', dilation);
+  }
+  return tf.conv2d(padOrCrop(input, top, bottom, left, right), filter, 1, 'valid', 'NHWC', dilation);
+}
+
+/**
+ * ∂L/∂x as a stride-1 convolution of the zero-interleaved, padded upstream gradient with the spatially
+ * rotated, in/out-swapped kernel (the "full" correlation written with forward ops only).
  */
 function inputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, g: Geometry): tf.Tensor4D {
   const spread = zeroInterleave(dy, g.stride);
-  // Output row i of the valid conv below reads padded rows i..i+kh−1; row i must be input row i, which
-  // sits at row i+padTop of the forward's padded input, so the spread gradient starts kh−1−padTop rows in.
+  // Output row i of the valid conv reads padded rows i..i+kh−1; row i must be input row i, which sits at
+  // row i+padTop of the forward's padded input, so the spread gradient starts kh−1−padTop rows in.
   const top = g.kernelHeight - 1 - g.padTop;
   const left = g.kernelWidth - 1 - g.padLeft;
   const bottom = g.inHeight + g.kernelHeight - 1 - top - spread.shape[1];
   const right = g.inWidth + g.kernelWidth - 1 - left - spread.shape[2];
-  const padded = padOrCrop(spread, top, bottom, left, right);
   const rotated = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
-  return tf.conv2d(padded, rotated, 1, 'valid');
+  return paddedConv(spread, rotated, [top, bottom, left, right], 1);
 }
 
 /**
  * ∂L/∂W as a dilated convolution: dW[a, b, ci, co] = Σ_{n,i,j} x̃[n, i·s + a, j·s + b, ci] · dy[n, i, j, co] is a
- * stride-1 `valid` convolution of the padded input with channels and batch swapped ([cin, H̃, W̃, N]) by the
- * upstream gradient used as the kernel ([outH, outW, N, cout]) at dilation s. On wasm this runs through XNNPACK
- * and measured 5–20× faster than im2col + matMul (which pays for big transposed matMuls and strided slices).
+ * stride-1 convolution of the padded input with channels and batch swapped ([cin, H̃, W̃, N]) by the upstream
+ * gradient used as the kernel ([outH, outW, N, cout]) at dilation s. On wasm this runs through XNNPACK and
+ * measured 5–20× faster than im2col + matMul (which pays for big transposed matMuls and strided slices).
  */
 function filterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, g: Geometry): tf.Tensor4D {
   // Keep exactly the rows and columns the forward pass read: (out−1)·s + k of the padded input.
   const bottom = (g.outHeight - 1) * g.stride + g.kernelHeight - g.inHeight - g.padTop;
   const right = (g.outWidth - 1) * g.stride + g.kernelWidth - g.inWidth - g.padLeft;
-  const padded = padOrCrop(x, g.padTop, bottom, g.padLeft, right);
-  const channelsFirst = tf.transpose(padded, [3, 1, 2, 0]) as tf.Tensor4D;
+  const channelsFirst = tf.transpose(x, [3, 1, 2, 0]) as tf.Tensor4D;
   const kernel = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
-  const grad = tf.conv2d(channelsFirst, kernel, 1, 'valid', 'NHWC', g.stride);
+  const grad = paddedConv(channelsFirst, kernel, [g.padTop, bottom, g.padLeft, right], g.stride);
   return tf.transpose(grad, [1, 2, 0, 3]);
 }
 
@@ -139,16 +154,25 @@ export function conv2d(x: tf.Tensor4D, filter: tf.Tensor4D, strides: number = 1,
       `conv2d: input has ${x.shape[3]} channels but the filter expects ${filter.shape[2]} (filter shape [${filter.shape.join(', ')}])`,
     );
   }
+  if (typeof pad === 'number' && filter.shape[0] !== filter.shape[1]) {
+    // tfjs computes a numeric-pad output size from the filter height only, so the forward itself would be wrong.
+    throw new LtError(
+      'conv2d/pad',
+      `conv2d: a numeric pad needs a square kernel, got ${filter.shape[0]}×${filter.shape[1]}; use 'same' or 'valid'`,
+    );
+  }
   const g = geometry(x.shape, filter.shape, strides, pad);
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [input, weight, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
     save([input, weight]);
     return {
       value: tf.conv2d(input, weight, strides, pad),
-      gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
-        const [savedInput, savedWeight] = saved as tf.Tensor4D[];
-        return [inputGradient(dy, savedWeight, g), filterGradient(savedInput, dy, g)];
-      },
+      // tidy: tfjs keeps every tensor a gradient function leaves behind until the whole backward pass ends.
+      gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const [savedInput, savedWeight] = saved as tf.Tensor4D[];
+          return [inputGradient(dy, savedWeight, g), filterGradient(savedInput, dy, g)];
+        }),
     };
   });
   return op(x, filter);

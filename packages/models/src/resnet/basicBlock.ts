@@ -46,7 +46,7 @@ export class BasicBlock implements VariableOwner {
       const hidden = tf.relu(this.bn1.apply(this.conv1.apply(x), mode));
       const residual = this.bn2.apply(this.conv2.apply(hidden), mode);
       const shortcut = this.shortcutPad === undefined ? x : optionAShortcut(x, this.shortcutPad);
-      return tf.relu(tf.add(residual, shortcut));
+      return tf.relu(tf.add<tf.Tensor4D>(residual, shortcut));
     });
   }
 

@@ -5,6 +5,7 @@ import { BatchNormLayer } from '../layers/batchNorm.js';
 import { globalAveragePool } from '../layers/pool.js';
 import { collectBuffers, collectParameters } from '../variables.js';
 import { withLinearHead } from '../parts.js';
+import { rejectUnknownOptions } from '../options.js';
 import { BasicBlock } from './basicBlock.js';
 
 /** Channel widths of the three stages: He et al.'s 16-32-64, or the 64-128-256 net [S]/[G] call ResNet-32. */
@@ -77,6 +78,7 @@ export class ResNetCifarBackbone implements Backbone {
 
 /** Returns the spec of a CIFAR ResNet (`resnet32-standard`, `resnet32-wide`, …) with a linear head. */
 export function resnetCifar(options: ResNetCifarOptions = {}): ModelSpec {
+  rejectUnknownOptions('resnetCifar', options, ['depth', 'width']);
   const depth = options.depth ?? 32;
   const width = options.width ?? 'standard';
   if (![8, 20, 32, 56].includes(depth)) {

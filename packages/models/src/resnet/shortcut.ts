@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
  * backend (tfjs has no StridedSlice gradient).
  */
 export function optionAShortcut(x: tf.Tensor4D, padEachSide: number): tf.Tensor4D {
-  return tf.tidy(() => {
+  return tf.tidy((): tf.Tensor4D => {
     let input = x;
     const [, height, width] = x.shape;
     if (height % 2 === 1 || width % 2 === 1) {
@@ -21,9 +21,9 @@ export function optionAShortcut(x: tf.Tensor4D, padEachSide: number): tf.Tensor4
     const [n, h, w, c] = input.shape;
     // [N, H, W, C] viewed as [N·H/2, 2, W/2, 2·C]: row parity on axis 1, column parity in the top half of axis 3.
     const view = tf.reshape(input, [n * (h / 2), 2, w / 2, 2 * c]);
-    const evenRowsAndCols = tf.reshape(tf.slice(view, [0, 0, 0, 0], [n * (h / 2), 1, w / 2, c]), [n, h / 2, w / 2, c]);
+    const evenRowsAndCols = tf.reshape<tf.Rank.R4>(tf.slice(view, [0, 0, 0, 0], [n * (h / 2), 1, w / 2, c]), [n, h / 2, w / 2, c]);
     if (padEachSide === 0) return evenRowsAndCols;
-    return tf.pad(evenRowsAndCols, [
+    return tf.pad<tf.Tensor4D>(evenRowsAndCols, [
       [0, 0],
       [0, 0],
       [0, 0],

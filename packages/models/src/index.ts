@@ -1,0 +1,13 @@
+export { linearHead, LinearHead, type LinearHeadOptions, type LinearHeadConfig } from './linearHead.js';
+export { resnetCifar, ResNetCifarBackbone, type ResNetCifarOptions, type ResNetDepth, type ResNetWidth } from './resnet/resnetCifar.js';
+export { BasicBlock, type BasicBlockOptions } from './resnet/basicBlock.js';
+export { optionAShortcut } from './resnet/shortcut.js';
+export { cnn, CnnBackbone, type CnnOptions } from './cnn.js';
+export { mlp, MlpBackbone, type MlpOptions } from './mlp.js';
+export { ConvLayer, type ConvLayerOptions } from './layers/conv.js';
+export { BatchNormLayer, type BatchNormLayerOptions } from './layers/batchNorm.js';
+export { DenseLayer, type DenseLayerOptions } from './layers/dense.js';
+export { globalAveragePool } from './layers/pool.js';
+export { createVariable, type VariableOwner } from './variables.js';
+export { withLinearHead } from './parts.js';
+export { parameterCount } from './parameterCount.js';
