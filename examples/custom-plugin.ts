@@ -53,12 +53,13 @@ export const focal = (options?: Partial<FocalOptionsT>): PluginSpec => definePlu
 /** Trains stage 1 with focal loss and returns the report; `small` shrinks it to a smoke test. */
 export async function main({ small = false } = {}): Promise<RunReport> {
   const run = createRun({
-    dataset: mnistLT({ imbalance: 100, ...(small && { maxCount: 100 }) }),
+    dataset: mnistLT(small ? { imbalance: 10, maxCount: 200 } : { imbalance: 100 }),
     model: cnn(),
-    stages: [{ name: 'representation', epochs: small ? 1 : 4, batchSize: 128, lr: 0.05, plugins: [focal({ gamma: 2 })] }],
+    stages: [{ name: 'representation', epochs: small ? 2 : 4, batchSize: 128, lr: 0.05, plugins: [focal({ gamma: 2 })] }],
   });
   const report = await run.start();
-  console.log(`focal loss: top-1 ${report.stages[0].final.top1.toFixed(3)}, few ${report.stages[0].final.manyMediumFew.few?.toFixed(3)}`);
+  const { top1, manyMediumFew } = report.stages[0].final;
+  console.log(`focal loss: top-1 ${top1.toFixed(3)}, few ${manyMediumFew.few === null ? '–' : manyMediumFew.few.toFixed(3)}`);
   run.dispose();
   return report;
 }

@@ -1,14 +1,15 @@
-// What a user writes after `npm install @lt/core @lt/data @lt/models @lt/ce`: the DESIGN §4 composition.
+// What a user writes after `npm install @lt/core @lt/data @lt/models @lt/ce @lt/samn`: the DESIGN §4 composition.
 import { createRun } from '@lt/core';
 import { mnistLT } from '@lt/data';
 import { cnn } from '@lt/models';
 import { ce } from '@lt/ce';
+import { samn } from '@lt/samn';
 
 const run = createRun({
   dataset: mnistLT({ imbalance: 100, maxCount: 200 }), model: cnn(), seed: 0,
   stages: [
     { name: 'representation', epochs: 1, plugins: [ce()] },
-    { name: 'classifier', epochs: 1, freeze: 'backbone', plugins: [ce()] },
+    { name: 'classifier', epochs: 1, freeze: 'backbone', plugins: [ce(), samn()] },
   ],
 });
 const report = await run.start({ onProgress: () => {} });

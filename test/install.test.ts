@@ -20,7 +20,7 @@ describe('the install', () => {
   });
 
   it('registers the gradients of tfjs-core ops once an @lt package is imported', () => {
-    for (const kernel of ['Conv2D', 'MatMul', 'Softmax', 'Relu', 'Mean', 'Sum']) {
+    for (const kernel of ['Conv2D', 'BatchMatMul', 'Softmax', 'Relu', 'Mean', 'Sum']) {
       expect(tf.getGradient(kernel), kernel).toBeDefined();
     }
     const g = tf.grad((x: tf.Tensor) => tf.sum(tf.relu(x)))(tf.tensor1d([-1, 2]));
