@@ -67,7 +67,7 @@ describe('a two-stage run', () => {
   it('keeps the backbone bit-identical in a frozen stage with BatchNorm frozen', async () => {
     const run = createRun({
       ...twoStage(),
-      model: cnn({ channels: [4, 8, 8] }),
+      model: cnn({ channels: [4, 8, 8], hidden: 8 }),
       stages: [
         { name: 'representation', epochs: 1, batchSize: 16, plugins: [ce()] },
         { name: 'classifier', epochs: 2, batchSize: 16, freeze: 'backbone', batchNorm: 'frozen', plugins: [ce()] },
@@ -82,6 +82,28 @@ describe('a two-stage run', () => {
     });
     expect(before.length).toBeGreaterThan(0);
     expect(snapshot()).toEqual(before);
+    run.dispose();
+  });
+
+  it('lets a plugin choose the forward mode: running statistics stay put when a tap asks for eval', async () => {
+    class FreezeBn implements LtPlugin {
+      static readonly meta = { name: 'freeze-bn', version: '0' };
+      apply(hooks: StageHooks): void {
+        hooks.forwardMode.tap({ name: 'freeze-bn', replaces: true }, () => 'eval');
+      }
+    }
+    const run = createRun({
+      ...twoStage(),
+      model: cnn({ channels: [4, 8], hidden: 8 }),
+      stages: [
+        { name: 'representation', epochs: 1, batchSize: 16, plugins: [ce()] },
+        { name: 'classifier', epochs: 1, batchSize: 16, freeze: 'backbone', plugins: [ce(), definePlugin(FreezeBn)] },
+      ],
+    });
+    let before: Float32Array[] = [];
+    const buffers = () => run.model.backbone.buffers().map((p) => p.variable.dataSync().slice());
+    await run.start({ onProgress: (e) => e.type === 'stage-start' && e.stage === 'classifier' && (before = buffers()) });
+    expect(buffers()).toEqual(before);
     run.dispose();
   });
 

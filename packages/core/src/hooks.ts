@@ -1,6 +1,6 @@
 import { AsyncSeriesHook, SyncWaterfallHook } from 'tapable';
 import type { Batch, Sampler } from './types/data.js';
-import type { ClassifierHead, ModelParts } from './types/model.js';
+import type { ClassifierHead, ForwardMode, ModelParts } from './types/model.js';
 import type { BatchContext, LossFn, LrSchedule, StageContext } from './types/context.js';
 import type { EvalMetrics } from './metrics/evaluate.js';
 import { LtError } from './errors.js';
@@ -45,6 +45,7 @@ export function createStageHooks() {
     scheduler: new SyncWaterfallHook<[LrSchedule, StageContext], LrSchedule, ReplaceOption>(['schedule', 'context']),
     model: new SyncWaterfallHook<[ModelParts, StageContext], ModelParts, ReplaceOption>(['model', 'context']),
     batch: new SyncWaterfallHook<[Batch, BatchContext], Batch, ReplaceOption>(['batch', 'context']),
+    forwardMode: new SyncWaterfallHook<[ForwardMode, StageContext], ForwardMode, ReplaceOption>(['mode', 'context']),
     stageStart: new AsyncSeriesHook<[StageContext]>(['context']),
     epochStart: new AsyncSeriesHook<[StageContext, number]>(['context', 'epoch']),
     afterStep: new AsyncSeriesHook<[StageContext, StepReport]>(['context', 'step']),
@@ -54,7 +55,7 @@ export function createStageHooks() {
 }
 
 /** The waterfall hooks whose replacing taps must be unique. */
-const exclusiveHooks = ['sampler', 'loss', 'classifierRescale', 'scheduler', 'model', 'batch'] as const;
+const exclusiveHooks = ['sampler', 'loss', 'classifierRescale', 'scheduler', 'model', 'batch', 'forwardMode'] as const;
 
 /**
  * Records which plugin registered each tap, so conflicts can name both plugins.

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LtError } from '@lt/core';
 import { readCifar10, readCifar100, readCifarBinary } from './cifar.js';
+import { expectFileError } from './testFiles.fixture.js';
 
 /** One CIFAR record: label bytes then R, G, B planes where pixel p of channel c holds (seed + 3p + c) mod 256. */
 function record(labels: number[], seed: number): Uint8Array {
@@ -30,19 +30,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function write(path: string, bytes: Uint8Array): string {
   writeFileSync(path, bytes);
   return path;
-}
-
-function expectFileError(run: () => unknown, code: string, path: string, detail: RegExp): void {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(LtError);
-    expect((error as LtError).code).toBe(code);
-    expect((error as LtError).message).toContain(path);
-    expect((error as LtError).message).toMatch(detail);
-    return;
-  }
-  throw new Error(`expected ${code} for ${path}`);
 }
 
 describe('readCifarBinary', () => {

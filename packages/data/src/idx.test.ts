@@ -3,20 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LtError } from '@lt/core';
 import { readIdxImageSet, readIdxImages, readIdxLabels } from './idx.js';
-
-/** Builds an IDX file of unsigned bytes: magic 0x000008NN, big-endian dims, payload. */
-function idx(dims: number[], payload: ArrayLike<number>): Uint8Array {
-  const header = new DataView(new ArrayBuffer(4 + 4 * dims.length));
-  header.setUint8(2, 0x08);
-  header.setUint8(3, dims.length);
-  dims.forEach((size, d) => header.setUint32(4 + 4 * d, size, false));
-  const bytes = new Uint8Array(header.byteLength + payload.length);
-  bytes.set(new Uint8Array(header.buffer), 0);
-  bytes.set(Uint8Array.from(payload), header.byteLength);
-  return bytes;
-}
+import { idxBytes, expectFileError } from './testFiles.fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lt-idx-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,37 +15,23 @@ function write(name: string, bytes: Uint8Array): string {
   return path;
 }
 
-/** Expects `run` to throw an LtError with `code` whose message names `path`. */
-function expectFileError(run: () => unknown, code: string, path: string, detail: RegExp): void {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(LtError);
-    expect((error as LtError).code).toBe(code);
-    expect((error as LtError).message).toContain(path);
-    expect((error as LtError).message).toMatch(detail);
-    return;
-  }
-  throw new Error(`expected ${code} for ${path}`);
-}
-
 // Two 2×3 images with distinct pixel values 0..11.
 const pixels = Array.from({ length: 12 }, (_, i) => i);
 
 describe('readIdxImages', () => {
   it('reads count, rows, columns and the pixels in row-major order', () => {
-    const images = readIdxImages(write('images-idx3-ubyte', idx([2, 2, 3], pixels)));
+    const images = readIdxImages(write('images-idx3-ubyte', idxBytes([2, 2, 3], pixels)));
     expect(images).toMatchObject({ count: 2, height: 2, width: 3, channels: 1 });
     expect(Array.from(images.images)).toEqual(pixels);
   });
 
   it('reads a gzip-compressed file', () => {
-    const images = readIdxImages(write('images-idx3-ubyte.gz', gzipSync(idx([2, 2, 3], pixels))));
+    const images = readIdxImages(write('images-idx3-ubyte.gz', gzipSync(idxBytes([2, 2, 3], pixels))));
     expect(Array.from(images.images)).toEqual(pixels);
   });
 
   it('reads idx4 files with a channel dimension', () => {
-    const images = readIdxImages(write('rgb-idx4-ubyte', idx([1, 2, 2, 3], pixels)));
+    const images = readIdxImages(write('rgb-idx4-ubyte', idxBytes([1, 2, 2, 3], pixels)));
     expect(images).toMatchObject({ count: 1, height: 2, width: 2, channels: 3 });
   });
 
@@ -66,68 +40,68 @@ describe('readIdxImages', () => {
   });
 
   it('rejects a bad magic number, naming the file', () => {
-    const bytes = idx([2, 2, 3], pixels);
+    const bytes = idxBytes([2, 2, 3], pixels);
     bytes[0] = 0x12;
     const path = write('bad-magic-idx3-ubyte', bytes);
     expectFileError(() => readIdxImages(path), 'DATA_BAD_MAGIC', path, /magic number 0x12/);
   });
 
   it('rejects a data type other than unsigned byte', () => {
-    const bytes = idx([2, 2, 3], pixels);
+    const bytes = idxBytes([2, 2, 3], pixels);
     bytes[2] = 0x0d;
     const path = write('float-idx3-ubyte', bytes);
     expectFileError(() => readIdxImages(path), 'DATA_BAD_MAGIC', path, /data type 0x0d/);
   });
 
   it('rejects a labels file given as images (wrong number of dimensions)', () => {
-    const path = write('labels-as-images', idx([12], pixels));
+    const path = write('labels-as-images', idxBytes([12], pixels));
     expectFileError(() => readIdxImages(path), 'DATA_BAD_DIMENSIONS', path, /1 dimension/);
   });
 
   it('rejects a truncated file, naming the file and both sizes', () => {
-    const path = write('short-idx3-ubyte', idx([2, 2, 3], pixels).subarray(0, 20));
+    const path = write('short-idx3-ubyte', idxBytes([2, 2, 3], pixels).subarray(0, 20));
     expectFileError(() => readIdxImages(path), 'DATA_SIZE_MISMATCH', path, /truncated.*28 bytes.*20 bytes/);
   });
 
   it('rejects a truncated header', () => {
-    const path = write('header-idx3-ubyte', idx([2, 2, 3], pixels).subarray(0, 9));
+    const path = write('header-idx3-ubyte', idxBytes([2, 2, 3], pixels).subarray(0, 9));
     expectFileError(() => readIdxImages(path), 'DATA_SIZE_MISMATCH', path, /truncated IDX header/);
   });
 
   it('rejects trailing bytes beyond the declared size', () => {
-    const path = write('long-idx3-ubyte', idx([2, 2, 3], [...pixels, 99]));
+    const path = write('long-idx3-ubyte', idxBytes([2, 2, 3], [...pixels, 99]));
     expectFileError(() => readIdxImages(path), 'DATA_SIZE_MISMATCH', path, /size mismatch/);
   });
 });
 
 describe('readIdxLabels', () => {
   it('reads labels as int32', () => {
-    const labels = readIdxLabels(write('labels-idx1-ubyte', idx([3], [7, 0, 9])));
+    const labels = readIdxLabels(write('labels-idx1-ubyte', idxBytes([3], [7, 0, 9])));
     expect(labels).toBeInstanceOf(Int32Array);
     expect(Array.from(labels)).toEqual([7, 0, 9]);
   });
 
   it('rejects a label out of range, naming the file, the item and the value', () => {
-    const path = write('range-idx1-ubyte', idx([3], [1, 12, 0]));
+    const path = write('range-idx1-ubyte', idxBytes([3], [1, 12, 0]));
     expectFileError(() => readIdxLabels(path, { numClasses: 10 }), 'DATA_LABEL_RANGE', path, /label 12 of item 1.*0\.\.9/);
   });
 
   it('rejects an images file given as labels', () => {
-    const path = write('images-as-labels', idx([2, 2, 3], pixels));
+    const path = write('images-as-labels', idxBytes([2, 2, 3], pixels));
     expectFileError(() => readIdxLabels(path), 'DATA_BAD_DIMENSIONS', path, /3 dimension/);
   });
 });
 
 describe('readIdxImageSet', () => {
   it('pairs images with labels', () => {
-    const set = readIdxImageSet(write('pair-images', idx([2, 2, 3], pixels)), write('pair-labels', idx([2], [4, 5])));
+    const set = readIdxImageSet(write('pair-images', idxBytes([2, 2, 3], pixels)), write('pair-labels', idxBytes([2], [4, 5])));
     expect(set.count).toBe(2);
     expect(Array.from(set.labels)).toEqual([4, 5]);
   });
 
   it('rejects an image/label count mismatch, naming both files', () => {
-    const imagesPath = write('mismatch-images', idx([2, 2, 3], pixels));
-    const labelsPath = write('mismatch-labels', idx([3], [1, 2, 3]));
+    const imagesPath = write('mismatch-images', idxBytes([2, 2, 3], pixels));
+    const labelsPath = write('mismatch-labels', idxBytes([3], [1, 2, 3]));
     expectFileError(() => readIdxImageSet(imagesPath, labelsPath), 'DATA_COUNT_MISMATCH', imagesPath, /2 images.*3 labels/);
     expectFileError(() => readIdxImageSet(imagesPath, labelsPath), 'DATA_COUNT_MISMATCH', labelsPath, /must match/);
   });

@@ -7,17 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng, LtError } from '@lt/core';
 import { classHistogram } from './imageSet.js';
 import { mnistLT, readMnist } from './mnistLT.js';
-
-function idx(dims: number[], payload: ArrayLike<number>): Uint8Array {
-  const header = new DataView(new ArrayBuffer(4 + 4 * dims.length));
-  header.setUint8(2, 0x08);
-  header.setUint8(3, dims.length);
-  dims.forEach((size, d) => header.setUint32(4 + 4 * d, size, false));
-  const bytes = new Uint8Array(header.byteLength + payload.length);
-  bytes.set(new Uint8Array(header.buffer), 0);
-  bytes.set(Uint8Array.from(payload), header.byteLength);
-  return bytes;
-}
+import { idxBytes } from './testFiles.fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lt-mnist-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,10 +22,10 @@ function writeMnistDir(name: string, classes: number, perClass: number): string 
   const labels = Array.from({ length: count }, (_, i) => i % classes);
   const pixels = Array.from({ length: count * 36 }, (_, i) => (i * 7) % 256);
   mkdirSync(path, { recursive: true });
-  writeFileSync(join(path, 'train-images-idx3-ubyte.gz'), gzipSync(idx([count, 6, 6], pixels)));
-  writeFileSync(join(path, 'train-labels-idx1-ubyte.gz'), gzipSync(idx([count], labels)));
-  writeFileSync(join(path, 't10k-images-idx3-ubyte'), idx([count, 6, 6], pixels));
-  writeFileSync(join(path, 't10k-labels-idx1-ubyte'), idx([count], labels));
+  writeFileSync(join(path, 'train-images-idx3-ubyte.gz'), gzipSync(idxBytes([count, 6, 6], pixels)));
+  writeFileSync(join(path, 'train-labels-idx1-ubyte.gz'), gzipSync(idxBytes([count], labels)));
+  writeFileSync(join(path, 't10k-images-idx3-ubyte'), idxBytes([count, 6, 6], pixels));
+  writeFileSync(join(path, 't10k-labels-idx1-ubyte'), idxBytes([count], labels));
   return path;
 }
 

@@ -6,15 +6,9 @@ import { tmpdir } from 'node:os';
 import { assignWeights, readCheckpoint, saveCheckpoint } from '@lt/core';
 import { SamnHead } from './head.js';
 import { samnLogits } from './samnLogits.js';
-import { expectClose, linearHead, meanCrossEntropy, take, uniform, useBackend } from './reference.fixture.js';
+import { expectClose, linearHead, meanCrossEntropy, take, uniform, useBackend, worked } from './reference.fixture.js';
 
-const counts = [100, 10, 1];
-const weight = [
-  [3, 4],
-  [1, 0],
-  [0, 2],
-];
-const bias = [0.1, 0, -0.1];
+const { counts, weight, bias } = worked;
 
 const values = (t: tf.Tensor): number[] => Array.from(t.dataSync());
 

@@ -19,15 +19,9 @@ import {
 import { SamnHead } from './head.js';
 import { SamnPlugin, samn } from './plugin.js';
 import type { SamnOptionsT } from './options.js';
-import { expectClose, linearHead, take, useBackend } from './reference.fixture.js';
+import { expectClose, linearHead, take, useBackend, worked } from './reference.fixture.js';
 
-const counts = [100, 10, 1];
-const weight = [
-  [3, 4],
-  [1, 0],
-  [0, 2],
-];
-const bias = [0.1, 0, -0.1];
+const { counts, weight, bias } = worked;
 
 const warnings: string[] = [];
 const context = {

@@ -118,3 +118,14 @@ export function uniform(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** The worked PAVALinear example of ALGORITHMS.md I.9: counts, W [C, D], b. */
+export const worked = {
+  counts: [100, 10, 1],
+  weight: [
+    [3, 4],
+    [1, 0],
+    [0, 2],
+  ],
+  bias: [0.1, 0, -0.1],
+};

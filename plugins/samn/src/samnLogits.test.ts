@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { initialRaw, monotoneScaling } from './monotoneScaling.js';
 import { samnLogits, type SamnParameters, type ScalingClamp } from './samnLogits.js';
-import { backends, expectClose, meanCrossEntropy, reference, take, uniform, useBackend } from './reference.fixture.js';
+import { backends, expectClose, meanCrossEntropy, reference, take, uniform, useBackend, worked } from './reference.fixture.js';
 
 interface Plain {
   weight: number[][];
@@ -23,17 +23,6 @@ function tensors(p: Plain): Required<SamnParameters> {
 function rows(flat: number[], columns: number): number[][] {
   return Array.from({ length: flat.length / columns }, (_, r) => flat.slice(r * columns, (r + 1) * columns));
 }
-
-/** The worked example of ALGORITHMS.md I.9. */
-const worked = {
-  counts: [100, 10, 1],
-  weight: [
-    [3, 4],
-    [1, 0],
-    [0, 2],
-  ],
-  bias: [0.1, 0, -0.1],
-};
 
 describe.each(backends)('samnLogits on %s', (backend) => {
   it('matches the reference PAVALinear: logits, mean CE and the gradients of all four parameters', async () => {

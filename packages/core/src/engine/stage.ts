@@ -82,7 +82,7 @@ export function prepareStage(inputs: StageInputs): PreparedStage {
   const trainable = frozen
     ? head.parameters()
     : [model.backbone, head, ...Object.values(model.extras)].flatMap((m) => m.parameters());
-  const forwardMode: ForwardMode = !frozen ? 'train' : settings.batchNorm === 'frozen' ? 'eval' : 'recalibrate';
+  const forwardMode = hooks.forwardMode.call(!frozen ? 'train' : settings.batchNorm === 'frozen' ? 'eval' : 'recalibrate', context);
   return { hooks, context, model, trainable, forwardMode, sampler, loss, schedule };
 }
 

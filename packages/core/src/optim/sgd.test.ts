@@ -37,6 +37,24 @@ describe('Sgd', () => {
     tf.dispose([used, unused, g]);
   });
 
+  it("scales a parameter's step by its lrMultiplier (a parameter group's lr factor)", () => {
+    const a = tf.variable(tf.scalar(1));
+    const b = tf.variable(tf.scalar(1));
+    const sgd = new Sgd(
+      [
+        { name: 'a', variable: a },
+        { name: 'b', variable: b, lrMultiplier: 0.2 },
+      ],
+      { momentum: 0, weightDecay: 0 },
+    );
+    const g = tf.scalar(1);
+    sgd.step({ [a.name]: g, [b.name]: g }, 0.5);
+    expect(a.dataSync()[0]).toBeCloseTo(0.5, 6);
+    expect(b.dataSync()[0]).toBeCloseTo(0.9, 6);
+    sgd.dispose();
+    tf.dispose([a, b, g]);
+  });
+
   it('restores momentum buffers from saved state', () => {
     const theta = tf.variable(tf.scalar(0));
     const sgd = new Sgd([{ name: 'w', variable: theta }], { momentum: 0.5, weightDecay: 0 });

@@ -20,11 +20,14 @@ export class Sgd {
     private readonly options: SgdOptions,
   ) {}
 
-  /** Applies one update with learning rate `lr`; `grads` is keyed by tf variable name (as tf.variableGrads returns). */
+  /**
+   * Applies one update with learning rate `lr` (times each parameter's `lrMultiplier`); `grads` is keyed by tf
+   * variable name, as tf.variableGrads returns them.
+   */
   step(grads: tf.NamedTensorMap, lr: number): void {
     const { momentum, weightDecay } = this.options;
     tf.tidy(() => {
-      for (const { name, variable } of this.parameters) {
+      for (const { name, variable, lrMultiplier = 1 } of this.parameters) {
         const grad = grads[variable.name];
         if (grad === undefined) continue;
         const direction = weightDecay !== 0 ? tf.add(grad, tf.mul(variable, weightDecay)) : grad;
@@ -40,7 +43,7 @@ export class Sgd {
             update = buffer;
           }
         }
-        variable.assign(tf.sub(variable, tf.mul(update, lr)));
+        variable.assign(tf.sub(variable, tf.mul(update, lr * lrMultiplier)));
       }
     });
   }

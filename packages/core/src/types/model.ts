@@ -6,6 +6,8 @@ import type { Rng } from '../rng.js';
 export interface NamedVariable {
   readonly name: string;
   readonly variable: tf.Variable;
+  /** Multiplies the stage's learning rate for this parameter (a parameter group's lr factor); default 1. */
+  readonly lrMultiplier?: number;
 }
 
 /**
