@@ -73,7 +73,7 @@ describe('a two-stage run', () => {
         { name: 'classifier', epochs: 2, batchSize: 16, freeze: 'backbone', batchNorm: 'frozen', plugins: [ce()] },
       ],
     });
-    let before: Float32Array[] = [];
+    let before: tf.TypedArray[] = [];
     const snapshot = () => [...run.model.backbone.parameters(), ...run.model.backbone.buffers()].map((p) => p.variable.dataSync().slice());
     await run.start({
       onProgress: (e) => {
@@ -100,11 +100,35 @@ describe('a two-stage run', () => {
         { name: 'classifier', epochs: 1, batchSize: 16, freeze: 'backbone', plugins: [ce(), definePlugin(FreezeBn)] },
       ],
     });
-    let before: Float32Array[] = [];
+    let before: tf.TypedArray[] = [];
     const buffers = () => run.model.backbone.buffers().map((p) => p.variable.dataSync().slice());
     await run.start({ onProgress: (e) => e.type === 'stage-start' && e.stage === 'classifier' && (before = buffers()) });
     expect(buffers()).toEqual(before);
     run.dispose();
+  });
+
+  it('trains a frozen, un-augmented eval-mode stage on cached features with the results of recomputing them', async () => {
+    const finalHead = async (featureCache: boolean) => {
+      const run = createRun({
+        ...twoStage(),
+        model: cnn({ channels: [4, 8], hidden: 8 }),
+        stages: [
+          { name: 'representation', epochs: 1, batchSize: 16, plugins: [ce()] },
+          { name: 'classifier', epochs: 2, batchSize: 16, freeze: 'backbone', batchNorm: 'frozen', augment: false, featureCache, plugins: [ce()] },
+        ],
+      });
+      const cached: boolean[] = [];
+      const report = await run.start({ onProgress: (e) => e.type === 'stage-start' && cached.push(e.featureCache) });
+      const weights = Array.from(run.model.head.weight.dataSync());
+      run.dispose();
+      return { cached, weights, perClass: report.stages[1].final.perClass };
+    };
+    const withCache = await finalHead(true);
+    const recomputed = await finalHead(false);
+    expect(withCache.cached).toEqual([false, true]);
+    expect(recomputed.cached).toEqual([false, false]);
+    expect(withCache.perClass).toEqual(recomputed.perClass);
+    withCache.weights.forEach((w, i) => expect(w).toBeCloseTo(recomputed.weights[i], 5));
   });
 
   it('gives the same metrics for the same seed, and different ones for another seed', async () => {

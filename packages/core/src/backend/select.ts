@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LtError } from '../errors.js';
+import { registerWasmTrainingKernels } from './kernels/register.js';
 
 /** Which TensorFlow.js backend to run on; `auto` takes the fastest one available (tensorflow, then wasm, then cpu). */
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
@@ -35,6 +36,7 @@ async function useTensorflow(): Promise<BackendInfo | undefined> {
 
 async function useWasm(): Promise<BackendInfo | undefined> {
   if (!(await tryImport('@tensorflow/tfjs-backend-wasm'))) return undefined;
+  registerWasmTrainingKernels();
   if (!(await tf.setBackend('wasm'))) return undefined;
   const wasm = (await import('@tensorflow/tfjs-backend-wasm')) as { getThreadsCount?: () => number };
   return { name: 'wasm', threads: wasm.getThreadsCount?.() ?? 1, package: '@tensorflow/tfjs-backend-wasm' };

@@ -17,6 +17,8 @@ const stageSchema = z.strictObject({
   batchNorm: z.enum(['frozen', 'recalibrate']).default('recalibrate'),
   warmupEpochs: z.number().int().nonnegative().default(0),
   augment: z.boolean().default(true),
+  /** Train a frozen, eval-mode, un-augmented stage on features computed once (identical results, far faster). */
+  featureCache: z.boolean().default(true),
   plugins: z.array(z.custom<PluginSpec>(isPluginSpec, 'expected a plugin spec such as ce() or samn()')).default([]),
 });
 

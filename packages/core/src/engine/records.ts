@@ -60,7 +60,15 @@ export interface RunManifest {
 /** Progress events emitted by `Run.start`. */
 export type ProgressEvent =
   | { readonly type: 'run-start'; readonly manifest: RunManifest }
-  | { readonly type: 'stage-start'; readonly stage: string; readonly epochs: number; readonly stepsPerEpoch: number; readonly startEpoch: number }
+  | {
+      readonly type: 'stage-start';
+      readonly stage: string;
+      readonly epochs: number;
+      readonly stepsPerEpoch: number;
+      readonly startEpoch: number;
+      /** Whether this stage trains on precomputed backbone features. */
+      readonly featureCache: boolean;
+    }
   | {
       readonly type: 'step';
       readonly stage: string;

@@ -14,6 +14,7 @@ import { Sgd } from '../optim/sgd.js';
 import { version } from '../version.js';
 import { resolveRunConfig, type ResolvedRunConfig, type RunConfig } from './config.js';
 import { prepareStage, computeStep, type PreparedStage } from './stage.js';
+import { computeFeatureCache } from './featureCache.js';
 import { RunDirectory } from './runDir.js';
 import type { EpochRecord, ProgressEvent, RunManifest, RunReport, StageReport } from './records.js';
 
@@ -174,8 +175,18 @@ async function trainStage(prepared: PreparedStage, io: TrainIo): Promise<StageRe
     optimizer.load(io.resume.weights);
   }
   const startEpoch = history.length;
+  if (prepared.useFeatureCache && startEpoch < settings.epochs) {
+    prepared.featureCache = computeFeatureCache(model.backbone, context.dataset, io.evaluation.batchSize, context.rng.fork('feature-cache'));
+  }
   const stepsPerEpoch = prepared.sampler.epoch(context.rng.fork('epoch', startEpoch)).length;
-  io.emit({ type: 'stage-start', stage: settings.name, epochs: settings.epochs, stepsPerEpoch, startEpoch });
+  io.emit({
+    type: 'stage-start',
+    stage: settings.name,
+    epochs: settings.epochs,
+    stepsPerEpoch,
+    startEpoch,
+    featureCache: prepared.featureCache !== undefined,
+  });
   await hooks.stageStart.promise(context);
   let lastMetrics = undefined as ReturnType<typeof evaluate> | undefined;
   for (let epoch = startEpoch; epoch < settings.epochs; epoch++) {
@@ -252,6 +263,8 @@ async function trainStage(prepared: PreparedStage, io: TrainIo): Promise<StageRe
   }
   await hooks.stageEnd.promise(context);
   optimizer.dispose();
+  prepared.featureCache?.dispose();
+  prepared.featureCache = undefined;
   // Undefined only when a resumed stage had no epoch left to train: score what was loaded.
   const final = lastMetrics ?? evaluate(model, context.dataset, io.evaluation);
   const report = stageReport(settings.name, history, final, model, now() - started);

@@ -11,6 +11,7 @@ import { Tokens } from '../tokens.js';
 import { crossEntropyLoss } from '../loss/crossEntropy.js';
 import { cosineSchedule } from '../optim/schedule.js';
 import { instanceBalancedSampler } from '../sampling/instanceBalanced.js';
+import { featureCacheApplies } from './featureCache.js';
 
 /** A stage ready to train: hooks tapped, head rescaled, sampler, loss and schedule chosen. */
 export interface PreparedStage {
@@ -22,6 +23,10 @@ export interface PreparedStage {
   readonly sampler: ReturnType<StageHooks['sampler']['call']>;
   readonly loss: ReturnType<StageHooks['loss']['call']>;
   readonly schedule: ReturnType<StageHooks['scheduler']['call']>;
+  /** Whether steps train on precomputed features (see featureCache.ts); built by `startFeatureCache`. */
+  readonly useFeatureCache: boolean;
+  /** The precomputed features [N, D] while the stage trains from them. */
+  featureCache?: tf.Tensor2D;
 }
 
 /** Inputs to `prepareStage`. */
@@ -83,7 +88,14 @@ export function prepareStage(inputs: StageInputs): PreparedStage {
     ? head.parameters()
     : [model.backbone, head, ...Object.values(model.extras)].flatMap((m) => m.parameters());
   const forwardMode = hooks.forwardMode.call(!frozen ? 'train' : settings.batchNorm === 'frozen' ? 'eval' : 'recalibrate', context);
-  return { hooks, context, model, trainable, forwardMode, sampler, loss, schedule };
+  const useFeatureCache = featureCacheApplies({
+    enabled: settings.featureCache,
+    frozen,
+    forwardMode,
+    augmented: settings.augment && dataset.augments,
+    batchTransforms: hooks.batch.taps.length,
+  });
+  return { hooks, context, model, trainable, forwardMode, sampler, loss, schedule, useFeatureCache };
 }
 
 /** Frees the variables of a head that `classifierRescale` replaced and that the new model no longer uses. */
@@ -112,7 +124,8 @@ export function computeStep(
   const batch = prepared.hooks.batch.call(raw, batchContext);
   // A frozen backbone needs no tape: its features are computed once, outside the gradient computation.
   const frozenFeatures = new Map<tf.Tensor, tf.Tensor2D>();
-  if (context.stage.freeze === 'backbone') frozenFeatures.set(batch.x, model.backbone.apply(batch.x, forwardMode));
+  if (prepared.featureCache !== undefined) frozenFeatures.set(batch.x, tf.gather(prepared.featureCache, tf.tensor1d(indices, 'int32')));
+  else if (context.stage.freeze === 'backbone') frozenFeatures.set(batch.x, model.backbone.apply(batch.x, forwardMode));
   const features = (x: tf.Tensor4D): tf.Tensor2D => frozenFeatures.get(x) ?? model.backbone.apply(x, forwardMode);
   const head: ClassifierHead = model.head;
   const step: StepContext = {

@@ -21,6 +21,8 @@ export interface StageSettings {
   readonly batchNorm: FrozenBatchNormMode;
   readonly warmupEpochs: number;
   readonly augment: boolean;
+  /** Whether a frozen, eval-mode, un-augmented stage may train on features computed once. */
+  readonly featureCache: boolean;
 }
 
 /** What every hook tap of a stage receives. */
