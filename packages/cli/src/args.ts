@@ -9,6 +9,7 @@ export interface TrainFlags {
   readonly imbalance?: number;
   readonly model?: string;
   readonly epochs?: number[];
+  readonly method?: string;
   readonly backend?: string;
   readonly seed?: number;
   readonly out?: string;
@@ -40,6 +41,7 @@ export function parseTrainArgs(argv: string[]): TrainFlags {
         imbalance: { type: 'string' },
         model: { type: 'string' },
         epochs: { type: 'string' },
+        method: { type: 'string', short: 'm' },
         backend: { type: 'string' },
         seed: { type: 'string' },
         out: { type: 'string', short: 'o' },
@@ -58,6 +60,7 @@ export function parseTrainArgs(argv: string[]): TrainFlags {
     imbalance: toNumber('imbalance', v.imbalance, false),
     model: v.model,
     epochs: v.epochs?.split(',').map((e) => toNumber('epochs', e, true) as number),
+    method: v.method,
     backend: v.backend,
     seed: toNumber('seed', v.seed, true),
     out: v.out,
@@ -78,6 +81,7 @@ Options:
       --data-dir DIR    folder with the dataset files (CIFAR binary, or MNIST IDX)
       --imbalance IF    imbalance factor n_max / n_min (default 100)
       --model NAME      cnn | mlp | resnet8 | resnet20 | resnet32 | resnet56
+  -m, --method NAME     ce | ce+samn (default) — the two-stage recipe
       --epochs N[,M]    epochs of stage 1 (and of stage 2)
       --backend NAME    auto | tensorflow | wasm | cpu (default auto)
       --seed N          seed for split selection, init, shuffling and augmentation (default 0)

@@ -60,6 +60,16 @@ describe('resolveCliConfig', () => {
     expect(() => toRunConfig(withPlugin, 'x')).toThrow(/stages\.0\.plugins\.1: unknown plugin 'nope'/);
   });
 
+  it('builds a method\'s stages, and refuses a method together with explicit stages', async () => {
+    const plain = await resolveCliConfig(parseTrainArgs(['--method', 'ce']));
+    expect(plain.stages!.map((s) => s.plugins)).toEqual([['ce'], ['ce']]);
+    const cifar = await resolveCliConfig(parseTrainArgs(['--dataset', 'cifar100', '--method', 'ce+samn']));
+    expect(cifar.stages![1]).toMatchObject({ epochs: 20, lr: 5e-4, weightDecay: 0, freeze: 'backbone', plugins: ['ce', 'samn'] });
+    await expect(resolveCliConfig(parseTrainArgs(['--method', 'lws']))).rejects.toThrow(/unknown method 'lws'/);
+    const path = await file('s.yaml', 'stages:\n  - { name: s, epochs: 1 }\n');
+    await expect(resolveCliConfig(parseTrainArgs(['--config', path, '--method', 'ce']))).rejects.toThrow(/either 'method' or 'stages'/);
+  });
+
   it('names the default run directory after the dataset and the time', async () => {
     const config = await resolveCliConfig(parseTrainArgs([]));
     expect(defaultOutDir(config, new Date('2026-01-02T03:04:05Z'))).toBe('runs/mnist-lt-2026-01-02-03-04-05');

@@ -3,7 +3,7 @@ import { cifar100LT, cifar10LT, mnistLT } from '@lt/data';
 import { cnn, mlp, resnetCifar } from '@lt/models';
 import type { TrainFlags } from './args.js';
 import { loadConfigFile, validateConfig } from './loadConfig.js';
-import { defaultModel, defaultStages } from './defaults.js';
+import { defaultModel, methodStages } from './defaults.js';
 import { pluginFromConfig } from './plugins.js';
 import type { CliConfig } from './schema.js';
 
@@ -23,10 +23,14 @@ export async function resolveCliConfig(flags: TrainFlags): Promise<CliConfig> {
     ...(flags.model !== undefined && { model: { name: flags.model } }),
     ...(flags.backend !== undefined && { backend: flags.backend }),
     ...(flags.seed !== undefined && { seed: flags.seed }),
+    ...(flags.method !== undefined && { method: flags.method }),
     ...(flags.out !== undefined && { out: flags.out }),
   };
   const config = validateConfig(merged, flags.config === undefined ? 'flags' : `${source} with flags`);
-  const stages = config.stages ?? defaultStages(config.dataset.name);
+  if (config.stages !== undefined && config.method !== undefined) {
+    throw new LtError('CONFIG_INVALID', `${source}: give either 'method' or 'stages', not both`);
+  }
+  const stages = config.stages ?? methodStages(config.method ?? 'ce+samn', config.dataset.name);
   if (flags.epochs !== undefined) {
     if (flags.epochs.length > stages.length) {
       throw new LtError('CLI_ARGS', `--epochs gives ${flags.epochs.length} values but the run has ${stages.length} stages`);

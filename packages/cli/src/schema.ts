@@ -36,6 +36,8 @@ export const cliConfigSchema = z.strictObject({
       width: z.enum(['standard', 'wide']).optional(),
     })
     .optional(),
+  /** A built-in two-stage recipe (`ce`, `ce+samn`, …); `stages` gives them explicitly instead. */
+  method: z.string().optional(),
   seed: z.number().int().default(0),
   backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
   out: z.string().optional(),

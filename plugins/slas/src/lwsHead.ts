@@ -1,0 +1,143 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { ClassifierHead, NamedVariable } from '@lt/core';
+
+/** Options of an `LwsHead`. */
+export interface LwsHeadOptions {
+  /** Learning-rate factor of the wrapped classifier's parameters (MiSLAS `lr_factor`); default 1. */
+  readonly classifierLrFactor?: number;
+  /** Learning-rate factor of the LWS scale; default 1 (MiSLAS trains it at the stage's lr). */
+  readonly lwsLrFactor?: number;
+}
+
+/** What an LWS head records in checkpoints as its config. */
+export interface LwsHeadConfig {
+  readonly kind: 'lws';
+  readonly numClasses: number;
+  readonly featureDim: number;
+  readonly classifierLrFactor: number;
+  readonly lwsLrFactor: number;
+  /** The config of the wrapped head. */
+  readonly base: Readonly<Record<string, unknown>>;
+}
+
+/** The wrapped head's parameters with their lr multipliers scaled by `factor` (a parameter group's lr factor). */
+function scaledParameters(head: ClassifierHead, factor: number): NamedVariable[] {
+  if (factor === 1) return head.parameters();
+  return head.parameters().map((p) => ({ ...p, lrMultiplier: (p.lrMultiplier ?? 1) * factor }));
+}
+
+// tf variable names are process-global; the checkpoint-level name is the NamedVariable name.
+let instances = 0;
+
+/**
+ * Learnable weight scaling (MiSLAS's LWS, ALGORITHMS.md E1): wraps a classifier head and multiplies its logits,
+ * bias included, by a per-class scale s ∈ R^C initialised to 1. Parameters: the wrapped head's (lr factor
+ * `classifierLrFactor`) and `${name}.lws_scale` (lr factor `lwsLrFactor`).
+ */
+export class LwsHead implements ClassifierHead {
+  readonly name: string;
+  readonly numClasses: number;
+  readonly featureDim: number;
+  readonly scale: tf.Variable<tf.Rank.R1>;
+  readonly config: Readonly<LwsHeadConfig> & Readonly<Record<string, unknown>>;
+
+  constructor(
+    readonly inner: ClassifierHead,
+    options: LwsHeadOptions = {},
+  ) {
+    this.name = inner.name;
+    this.numClasses = inner.numClasses;
+    this.featureDim = inner.featureDim;
+    const id = ++instances;
+    this.scale = tf.variable(tf.ones([inner.numClasses]), true, `${inner.name}.lws_scale/lws_${id}`, 'float32') as tf.Variable<tf.Rank.R1>;
+    this.config = {
+      kind: 'lws',
+      numClasses: inner.numClasses,
+      featureDim: inner.featureDim,
+      classifierLrFactor: options.classifierLrFactor ?? 1,
+      lwsLrFactor: options.lwsLrFactor ?? 1,
+      base: inner.config,
+    };
+  }
+
+  /** The wrapped head's direction weights (the scale is applied to the logits, not stored in them). */
+  get weight(): tf.Variable<tf.Rank.R2> {
+    return this.inner.weight;
+  }
+
+  get bias(): tf.Variable<tf.Rank.R1> {
+    return this.inner.bias;
+  }
+
+  /** Logits s ⊙ (inner logits): every class's logit, bias included, times its scale. */
+  apply(features: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.mul(this.inner.apply(features), this.scale) as tf.Tensor2D);
+  }
+
+  /** The norms of the effective class vectors: |s_k|·‖w_k‖ (from the wrapped head's norms). */
+  weightNorms(): number[] {
+    const scale = this.scale.dataSync();
+    return this.inner.weightNorms().map((norm, k) => Math.abs(scale[k]) * norm);
+  }
+
+  parameters(): NamedVariable[] {
+    return [
+      ...scaledParameters(this.inner, this.config.classifierLrFactor),
+      { name: `${this.name}.lws_scale`, variable: this.scale, lrMultiplier: this.config.lwsLrFactor },
+    ];
+  }
+
+  buffers(): NamedVariable[] {
+    return this.inner.buffers();
+  }
+
+  /** Frees the scale (the wrapped head's variables belong to the wrapped head). */
+  dispose(): void {
+    this.scale.dispose();
+  }
+}
+
+/**
+ * A head that only changes the learning rate of another head's parameters (a separate parameter group for the
+ * classifier without LWS): everything else — logits, norms, config — is the wrapped head's.
+ */
+export class LrScaledHead implements ClassifierHead {
+  readonly name: string;
+  readonly numClasses: number;
+  readonly featureDim: number;
+  readonly config: Readonly<Record<string, unknown>>;
+
+  constructor(
+    readonly inner: ClassifierHead,
+    readonly lrFactor: number,
+  ) {
+    this.name = inner.name;
+    this.numClasses = inner.numClasses;
+    this.featureDim = inner.featureDim;
+    this.config = inner.config;
+  }
+
+  get weight(): tf.Variable<tf.Rank.R2> {
+    return this.inner.weight;
+  }
+
+  get bias(): tf.Variable<tf.Rank.R1> {
+    return this.inner.bias;
+  }
+
+  apply(features: tf.Tensor2D): tf.Tensor2D {
+    return this.inner.apply(features);
+  }
+
+  weightNorms(): number[] {
+    return this.inner.weightNorms();
+  }
+
+  parameters(): NamedVariable[] {
+    return scaledParameters(this.inner, this.lrFactor);
+  }
+
+  buffers(): NamedVariable[] {
+    return this.inner.buffers();
+  }
+}
