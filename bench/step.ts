@@ -11,6 +11,8 @@ const { values } = parseArgs({
     backend: { type: 'string', default: 'wasm' },
     steps: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '2' },
+    // wasm threads: `auto` (default, every core) or a count; LT_WASM_THREADS overrides it.
+    threads: { type: 'string', default: 'auto' },
   },
 });
 
@@ -69,7 +71,9 @@ function info(imageShape: [number, number, number], numClasses: number) {
 const name = values.name ?? '';
 const make = workloads[name];
 if (make === undefined) throw new Error(`unknown workload '${name}' (known: ${Object.keys(workloads).join(', ')})`);
-const backend = await selectBackend(values.backend as BackendChoice);
+const backend = await selectBackend(values.backend as BackendChoice, {
+  threads: values.threads === 'auto' ? 'auto' : Number(values.threads),
+});
 const workload = make();
 const times: number[] = [];
 const steps = Number(values.steps);
@@ -87,6 +91,7 @@ console.log(
     name,
     backend: backend.name,
     threads: backend.threads,
+    ...(backend.threadsFallback === undefined ? {} : { threadsFallback: backend.threadsFallback }),
     imagesPerSecond: (workload.batch * 1000) / median,
     medianStepMs: median,
     peakRssMB: process.resourceUsage().maxRSS / 1024,

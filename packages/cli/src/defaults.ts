@@ -1,10 +1,11 @@
 import { LtError } from '@lt/core';
+import { slasRecipe, type CifarImbalance, type SlasPresetName } from '@lt/slas';
 import type { CliConfig, CliStage } from './schema.js';
 
 type DatasetName = CliConfig['dataset']['name'];
 
 /** Named two-stage recipes `--method` selects. */
-export const methods = ['ce', 'ce+samn'] as const;
+export const methods = ['ce', 'ce+samn', 'slas', 'slas+samn'] as const;
 /** A `--method` value. */
 export type Method = (typeof methods)[number];
 
@@ -22,14 +23,25 @@ function baseStages(dataset: DatasetName): [CliStage, CliStage] {
   ];
 }
 
-/** The stages of a method on a dataset: representation learning, then classifier retraining. */
-export function methodStages(method: string, dataset: DatasetName): CliStage[] {
+/** SLAS options for a preset: the per-dataset reference values on CIFAR at IF 10/50/100, the preset itself otherwise. */
+function slasEntry(preset: SlasPresetName, dataset: DatasetName, imbalance: number): CliStage['plugins'][number] {
+  const tabulated = dataset !== 'mnist' && [10, 50, 100].includes(imbalance);
+  return { name: 'slas', options: tabulated ? { ...slasRecipe(preset, dataset, imbalance as CifarImbalance) } : { preset } };
+}
+
+/** The stages of a method on a dataset (at an imbalance factor): representation learning, then classifier retraining. */
+export function methodStages(method: string, dataset: DatasetName, imbalance = 100): CliStage[] {
   const [representation, classifier] = baseStages(dataset);
   switch (method) {
     case 'ce':
       return [representation, classifier];
     case 'ce+samn':
       return [representation, { ...classifier, plugins: ['ce', 'samn'] }];
+    // SLAS as the SAMN reference code runs it: the plain CE stage 1, LAS + shift learning in stage 2 (ALGORITHMS.md E3).
+    case 'slas':
+      return [representation, { ...classifier, plugins: [slasEntry('samn-reference-baseline', dataset, imbalance)] }];
+    case 'slas+samn':
+      return [representation, { ...classifier, plugins: [slasEntry('samn-reference', dataset, imbalance), 'samn'] }];
     default:
       throw new LtError('CLI_ARGS', `unknown method '${method}' (known: ${methods.join(', ')})`);
   }

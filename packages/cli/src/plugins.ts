@@ -1,11 +1,15 @@
 import { LtError, type PluginSpec } from '@lt/core';
 import { ce } from '@lt/ce';
 import { samn, type SamnOptionsInput } from '@lt/samn';
+import { mislasSchedule, mixup, slas, type SlasOptionsInput } from '@lt/slas';
 
 /** Plugin factories the CLI and config files can name. */
 const registry: Readonly<Record<string, (options: Record<string, unknown>) => PluginSpec>> = {
   ce: () => ce(),
   samn: (options) => samn(options as SamnOptionsInput),
+  slas: (options) => slas(options as SlasOptionsInput),
+  mixup: (options) => mixup(options as Parameters<typeof mixup>[0]),
+  'mislas-schedule': (options) => mislasSchedule(options as Parameters<typeof mislasSchedule>[0]),
 };
 
 /** Builds a plugin spec from its config-file name and options. */

@@ -66,6 +66,12 @@ describe('resolveCliConfig', () => {
     const cifar = await resolveCliConfig(parseTrainArgs(['--dataset', 'cifar100', '--method', 'ce+samn']));
     expect(cifar.stages![1]).toMatchObject({ epochs: 20, lr: 5e-4, weightDecay: 0, freeze: 'backbone', plugins: ['ce', 'samn'] });
     await expect(resolveCliConfig(parseTrainArgs(['--method', 'lws']))).rejects.toThrow(/unknown method 'lws'/);
+    const slasSamn = await resolveCliConfig(parseTrainArgs(['--dataset', 'cifar100', '--data-dir', '/data', '--imbalance', '50', '--method', 'slas+samn']));
+    expect(slasSamn.stages![1].plugins).toEqual([{ name: 'slas', options: expect.objectContaining({ head: 0.01, tail: 0 }) }, 'samn']);
+    const slasMnist = await resolveCliConfig(parseTrainArgs(['--method', 'slas']));
+    expect(slasMnist.stages![1].plugins).toEqual([{ name: 'slas', options: { preset: 'samn-reference-baseline' } }]);
+    const run = resolveRunConfig(toRunConfig(slasSamn, 'x'));
+    expect(run.stages[1].plugins.map((p) => p.name)).toEqual(['@lt/slas', '@lt/samn']);
     const path = await file('s.yaml', 'stages:\n  - { name: s, epochs: 1 }\n');
     await expect(resolveCliConfig(parseTrainArgs(['--config', path, '--method', 'ce']))).rejects.toThrow(/either 'method' or 'stages'/);
   });

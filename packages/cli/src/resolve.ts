@@ -30,7 +30,7 @@ export async function resolveCliConfig(flags: TrainFlags): Promise<CliConfig> {
   if (config.stages !== undefined && config.method !== undefined) {
     throw new LtError('CONFIG_INVALID', `${source}: give either 'method' or 'stages', not both`);
   }
-  const stages = config.stages ?? methodStages(config.method ?? 'ce+samn', config.dataset.name);
+  const stages = config.stages ?? methodStages(config.method ?? 'ce+samn', config.dataset.name, config.dataset.imbalance ?? 100);
   if (flags.epochs !== undefined) {
     if (flags.epochs.length > stages.length) {
       throw new LtError('CLI_ARGS', `--epochs gives ${flags.epochs.length} values but the run has ${stages.length} stages`);

@@ -3,7 +3,7 @@ import { LtError } from '@lt/core';
 import { pasteBox, type CutMixBox } from './cutMix.js';
 
 /** The two mixed batches of a GLMC step and their soft targets (ALGORITHMS.md D4–D6). */
-export interface GlmcMixed {
+export type GlmcMixed = {
   /** Global MixUp of view 1: λ·A₁ + (1−λ)·R₁, [B, H, W, C]. */
   readonly mixup: tf.Tensor4D;
   /** Local CutMix of view 2: A₂ with R₂'s pixels inside the box, [B, H, W, C]. */
@@ -12,7 +12,7 @@ export interface GlmcMixed {
   readonly targets: tf.Tensor2D;
   /** y^w = λ·w_{y_A}·onehot(y_A) + (1−λ)·w_{y_R}·onehot(y_R), [B, C], not renormalised. */
   readonly weightedTargets: tf.Tensor2D;
-}
+};
 
 /** Inputs of `glmcMix`: two views of the instance-balanced batch A and of the re-weighted batch R. */
 export interface GlmcMixInput {
@@ -62,7 +62,7 @@ export function glmcMix(input: GlmcMixInput): GlmcMixed {
     weighted[i * numClasses + r] += (1 - lambda) * labelWeights[r];
   }
   return tf.tidy(() => ({
-    mixup: tf.add(tf.mul(a1, lambda), tf.mul(r1, 1 - lambda)),
+    mixup: tf.add(tf.mul(a1, lambda), tf.mul(r1, 1 - lambda)) as tf.Tensor4D,
     cutmix: pasteBox(a2, r2, box),
     targets: tf.tensor2d(targets, [size, numClasses]),
     weightedTargets: tf.tensor2d(weighted, [size, numClasses]),

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LtError } from '../errors.js';
 import { registerWasmTrainingKernels } from './kernels/register.js';
+import { activeWasmThreads, installThreadedWasm, resolveWasmThreads, restoreStockWasmBackend, type WasmThreads } from './wasmThreads.js';
 
 /** Which TensorFlow.js backend to run on; `auto` takes the fastest one available (tensorflow, then wasm, then cpu). */
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
@@ -8,9 +9,21 @@ export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 /** The backend a run actually uses. */
 export interface BackendInfo {
   readonly name: string;
+  /** Threads the backend computes with, read back from it (0: the backend manages its own, as tfjs-node does). */
   readonly threads: number;
   /** The npm package that provided it. */
   readonly package: string;
+  /** Why the wasm backend runs fewer (or other) threads than asked for, when it does. */
+  readonly threadsFallback?: string;
+}
+
+export interface SelectBackendOptions {
+  /**
+   * Threads for the `wasm` backend: `'auto'` (default) uses every core (at most 8) and falls back to one
+   * thread, with the reason in `threadsFallback`, where threads cannot start; `1` opts out. The environment
+   * variable `LT_WASM_THREADS` (`1`, `auto` or a count) overrides this option.
+   */
+  readonly threads?: WasmThreads;
 }
 
 const nodeBindings = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
@@ -34,12 +47,22 @@ async function useTensorflow(): Promise<BackendInfo | undefined> {
   return undefined;
 }
 
-async function useWasm(): Promise<BackendInfo | undefined> {
+async function useWasm(threadsOption: WasmThreads | undefined): Promise<BackendInfo | undefined> {
+  const request = resolveWasmThreads(threadsOption);
   if (!(await tryImport('@tensorflow/tfjs-backend-wasm'))) return undefined;
   registerWasmTrainingKernels();
-  if (!(await tf.setBackend('wasm'))) return undefined;
-  const wasm = (await import('@tensorflow/tfjs-backend-wasm')) as { getThreadsCount?: () => number };
-  return { name: 'wasm', threads: wasm.getThreadsCount?.() ?? 1, package: '@tensorflow/tfjs-backend-wasm' };
+  let fallback = await installThreadedWasm(request.threads);
+  let active = await tf.setBackend('wasm');
+  if (!active && fallback === undefined && request.threads > 1) {
+    // The threaded backend was registered but would not activate: go back to the stock one.
+    restoreStockWasmBackend();
+    fallback = 'the threaded wasm backend did not activate';
+    active = await tf.setBackend('wasm');
+  }
+  if (!active) return undefined;
+  const threads = activeWasmThreads();
+  const reason = threads === request.threads ? request.note : (fallback ?? `${request.threads} threads asked for, the backend runs ${threads}`);
+  return { name: 'wasm', threads, package: '@tensorflow/tfjs-backend-wasm', ...(reason === undefined ? {} : { threadsFallback: reason }) };
 }
 
 async function useCpu(): Promise<BackendInfo> {
@@ -51,7 +74,7 @@ async function useCpu(): Promise<BackendInfo> {
 }
 
 /** Activates the chosen backend and reports what was activated; a backend that cannot load is a clear error. */
-export async function selectBackend(choice: BackendChoice): Promise<BackendInfo> {
+export async function selectBackend(choice: BackendChoice, options: SelectBackendOptions = {}): Promise<BackendInfo> {
   switch (choice) {
     case 'tensorflow': {
       const info = await useTensorflow();
@@ -64,14 +87,14 @@ export async function selectBackend(choice: BackendChoice): Promise<BackendInfo>
       );
     }
     case 'wasm': {
-      const info = await useWasm();
+      const info = await useWasm(options.threads);
       if (info) return info;
       throw new LtError('BACKEND_UNAVAILABLE', "backend 'wasm' could not be initialised (@tensorflow/tfjs-backend-wasm)");
     }
     case 'cpu':
       return useCpu();
     case 'auto':
-      return (await useTensorflow()) ?? (await useWasm()) ?? (await useCpu());
+      return (await useTensorflow()) ?? (await useWasm(options.threads)) ?? (await useCpu());
     default:
       throw new LtError('BACKEND_UNKNOWN', `unknown backend '${String(choice)}': use auto, tensorflow, wasm or cpu`);
   }

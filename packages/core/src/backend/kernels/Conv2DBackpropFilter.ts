@@ -1,4 +1,4 @@
-import { backend_util, Conv2DBackpropFilter, type Conv2DBackpropFilterAttrs, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util, Conv2DBackpropFilter, type Conv2DBackpropFilterAttrs, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { KernelComposer } from './compose.js';
 
 /**
@@ -24,7 +24,7 @@ export function conv2DBackpropFilterFor(backendName: string): KernelConfig {
       'channelsLast',
     );
     const { top, bottom, left, right } = info.padInfo;
-    const k = new KernelComposer(backend, backendName);
+    const k = new KernelComposer(backend as KernelBackend, backendName);
     const padded =
       top + bottom + left + right > 0
         ? k.run('PadV2', { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 })

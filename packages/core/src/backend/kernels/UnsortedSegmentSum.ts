@@ -1,4 +1,4 @@
-import { UnsortedSegmentSum, type KernelConfig, type KernelFunc, type TensorInfo, type UnsortedSegmentSumAttrs } from '@tensorflow/tfjs-core';
+import { UnsortedSegmentSum, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo, type UnsortedSegmentSumAttrs } from '@tensorflow/tfjs-core';
 import { KernelComposer } from './compose.js';
 
 /**
@@ -13,7 +13,7 @@ export function unsortedSegmentSumFor(backendName: string): KernelConfig {
     const idCount = segmentIds.shape.reduce((a, b) => a * b, 1);
     const rowShape = x.shape.slice(segmentIds.shape.length);
     const rowSize = rowShape.reduce((a, b) => a * b, 1);
-    const k = new KernelComposer(backend, backendName);
+    const k = new KernelComposer(backend as KernelBackend, backendName);
     const ids = k.run('Reshape', { x: segmentIds }, { shape: [idCount] });
     // wasm's OneHot kernel writes int32 values whatever dtype it is given, so ask for int32 and cast.
     const oneHot = k.run('OneHot', { indices: ids }, { depth: numSegments, onValue: 1, offValue: 0, dtype: 'int32' });

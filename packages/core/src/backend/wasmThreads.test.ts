@@ -1,0 +1,127 @@
+import { execFile } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend } from './select.js';
+import { installThreadedWasm, MAX_WASM_THREADS, resolveWasmThreads, restoreStockWasmBackend } from './wasmThreads.js';
+
+const cores = availableParallelism();
+const expectedThreads = Math.min(cores, MAX_WASM_THREADS);
+
+describe('resolveWasmThreads', () => {
+  it('takes every core for auto, the option otherwise, and LT_WASM_THREADS over both', () => {
+    expect(resolveWasmThreads(undefined, {}, 2)).toEqual({ threads: 2 });
+    expect(resolveWasmThreads('auto', {}, 6)).toEqual({ threads: 6 });
+    expect(resolveWasmThreads(1, {}, 2)).toEqual({ threads: 1 });
+    expect(resolveWasmThreads('auto', { LT_WASM_THREADS: '1' }, 2)).toEqual({ threads: 1 });
+    expect(resolveWasmThreads(1, { LT_WASM_THREADS: 'auto' }, 4)).toEqual({ threads: 4 });
+    expect(resolveWasmThreads(1, { LT_WASM_THREADS: ' 3 ' }, 4)).toEqual({ threads: 3 });
+    expect(resolveWasmThreads(2, { LT_WASM_THREADS: '' }, 4)).toEqual({ threads: 2 });
+  });
+
+  it('caps at 8 threads with a note and rejects counts that are not positive integers', () => {
+    expect(resolveWasmThreads('auto', {}, 64)).toEqual({ threads: 8, note: expect.stringMatching(/at most 8/) });
+    expect(() => resolveWasmThreads(0, {}, 2)).toThrow(/threads must be 'auto' or a positive integer, got '0'/);
+    expect(() => resolveWasmThreads(1.5, {}, 2)).toThrow(/got '1.5'/);
+    expect(() => resolveWasmThreads('auto', { LT_WASM_THREADS: 'two' }, 2)).toThrow(/LT_WASM_THREADS='two' must be/);
+    expect(() => resolveWasmThreads('auto', { LT_WASM_THREADS: '0' }, 2)).toThrow(/LT_WASM_THREADS='0' must be/);
+  });
+});
+
+// One process, in order: failed starts (which must leave the stock backend untouched), the threaded backend,
+// then the stock one again for comparison.
+describe('the threaded wasm backend', () => {
+  const processState = () => ({
+    worker: 'Worker' in globalThis,
+    uncaught: process.listenerCount('uncaughtException'),
+    rejection: process.listenerCount('unhandledRejection'),
+  });
+
+  it('reports why it could not start when a pthread worker fails, and leaves nothing behind', async () => {
+    await import('@tensorflow/tfjs-backend-wasm');
+    const before = processState();
+    const reason = await installThreadedWasm(2, { workerScript: "throw new Error('worker boom');" });
+    expect(reason).toMatch(/a wasm pthread worker failed to start: worker boom/);
+    expect(processState()).toEqual(before);
+    expect(tf.engine().registry.wasm).toBeUndefined();
+  });
+
+  it('gives up after a timeout when the workers never load', async () => {
+    const reason = await installThreadedWasm(2, { workerScript: '', timeoutMs: 1500 });
+    expect(reason).toMatch(/did not start within 1.5 s/);
+    expect(tf.engine().registry.wasm).toBeUndefined();
+  });
+
+  it('runs every core by default, read back from the backend, without leaving a Worker global', async () => {
+    const info = await selectBackend('wasm');
+    expect(info).toEqual({ name: 'wasm', threads: expectedThreads, package: '@tensorflow/tfjs-backend-wasm' });
+    expect(tf.getBackend()).toBe('wasm');
+    expect('Worker' in globalThis).toBe(false);
+  });
+
+  it('computes a conv and a matmul exactly as the single-threaded backend does', async () => {
+    const inputs = () => ({
+      x: tf.randomNormal([8, 32, 32, 16], 0, 1, 'float32', 1) as tf.Tensor4D,
+      w: tf.randomNormal([3, 3, 16, 32], 0, 1, 'float32', 2) as tf.Tensor4D,
+      a: tf.randomNormal([256, 512], 0, 1, 'float32', 3) as tf.Tensor2D,
+      b: tf.randomNormal([512, 128], 0, 1, 'float32', 4) as tf.Tensor2D,
+    });
+    const compute = () => {
+      const { x, w, a, b } = inputs();
+      const conv = tf.conv2d(x, w, [2, 1], 'same').dataSync().slice();
+      const product = tf.matMul(a, b).dataSync().slice();
+      tf.dispose([x, w, a, b]);
+      return { conv, product };
+    };
+    const threaded = compute();
+
+    // Threads are fixed once the backend has started: asking for one thread now says so.
+    const again = await selectBackend('wasm', { threads: 1 });
+    expect(again.threads).toBe(expectedThreads);
+    if (expectedThreads > 1) expect(again.threadsFallback).toMatch(/already runs \d+ threads/);
+
+    restoreStockWasmBackend();
+    const single = await selectBackend('wasm', { threads: 1 });
+    expect(single).toEqual({ name: 'wasm', threads: 1, package: '@tensorflow/tfjs-backend-wasm' });
+    const reference = compute();
+    for (const key of ['conv', 'product'] as const) {
+      expect(threaded[key].length).toBe(reference[key].length);
+      let worst = 0;
+      threaded[key].forEach((v, i) => {
+        worst = Math.max(worst, Math.abs(v - reference[key][i]) / Math.max(1, Math.abs(reference[key][i])));
+      });
+      expect(worst).toBeLessThanOrEqual(1e-5);
+    }
+  });
+});
+
+describe('a process on the threaded wasm backend', () => {
+  const fixture = fileURLToPath(new URL('./wasmThreads.fixture.ts', import.meta.url));
+  const root = fileURLToPath(new URL('../../../../', import.meta.url));
+  const run = (env: NodeJS.ProcessEnv, ...args: string[]) =>
+    new Promise<{ code: number | null; killed: boolean; stdout: string; stderr: string }>((resolve) => {
+      const child = execFile(
+        process.execPath,
+        ['--import', 'tsx', fixture, ...args],
+        { cwd: root, env: { ...process.env, ...env }, timeout: 90_000 },
+        (_, stdout, stderr) => resolve({ code: child.exitCode, killed: child.killed, stdout, stderr }),
+      );
+    });
+
+  it('exits on its own once its work is done', async () => {
+    const env = { LT_WASM_THREADS: '' };
+    const result = await run(env);
+    expect(result.killed, result.stderr).toBe(false);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ name: 'wasm', threads: expectedThreads, workerGlobal: false });
+  });
+
+  it('runs one thread with LT_WASM_THREADS=1, whatever the code asks for', async () => {
+    const result = await run({ LT_WASM_THREADS: '1' }, 'auto');
+    expect(result.code, result.stderr).toBe(0);
+    const info = JSON.parse(result.stdout) as { threads: number; threadsFallback?: string; sum: number };
+    expect(info.threads).toBe(1);
+    expect(info.threadsFallback).toBeUndefined();
+  });
+});
