@@ -18,12 +18,14 @@ async function tempDir(): Promise<string> {
   return d;
 }
 
-function twoStage(overrides: Partial<RunConfig> = {}): RunConfig {
+type TestBackend = 'cpu' | 'wasm';
+
+function twoStage(overrides: Partial<RunConfig> = {}, backend: TestBackend = 'cpu'): RunConfig {
   return {
     dataset: syntheticLT({ numClasses: 4, imbalance: 10, maxCount: 60, testPerClass: 20 }),
     model: mlp({ hidden: [32] }),
     seed: 1,
-    backend: 'cpu',
+    backend,
     stages: [
       { name: 'representation', epochs: 3, batchSize: 16, lr: 0.05, plugins: [ce()] },
       { name: 'classifier', epochs: 2, batchSize: 16, lr: 0.01, weightDecay: 0, freeze: 'backbone', plugins: [ce()] },
@@ -32,10 +34,10 @@ function twoStage(overrides: Partial<RunConfig> = {}): RunConfig {
   };
 }
 
-describe('a two-stage run', () => {
+describe.each(['cpu', 'wasm'] as const)('a two-stage run on %s', (backend) => {
   it('trains both stages, learns the data, and writes the run directory', async () => {
     const outDir = join(await tempDir(), 'run');
-    const run = createRun(twoStage({ outDir }));
+    const run = createRun(twoStage({ outDir }, backend));
     const events: string[] = [];
     const report = await run.start({ onProgress: (e) => events.push(e.type) });
     expect(report.stages.map((s) => s.name)).toEqual(['representation', 'classifier']);
@@ -46,7 +48,7 @@ describe('a two-stage run', () => {
 
     expect((await readdir(outDir)).sort()).toEqual(['checkpoints', 'manifest.json', 'metrics.json', 'metrics.jsonl', 'norms.json', 'report.html']);
     const manifest = JSON.parse(await readFile(join(outDir, 'manifest.json'), 'utf8'));
-    expect(manifest).toMatchObject({ seed: 1, backend: { name: 'cpu' }, classCounts: [60, 27, 12, 6] });
+    expect(manifest).toMatchObject({ seed: 1, backend: { name: backend }, classCounts: [60, 27, 12, 6] });
     expect(manifest.split.indicesSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(manifest.stages[1]).toMatchObject({ freeze: 'backbone', batchNorm: 'recalibrate', plugins: [{ name: '@lt/ce' }] });
     const rows = (await readFile(join(outDir, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
@@ -66,7 +68,7 @@ describe('a two-stage run', () => {
 
   it('keeps the backbone bit-identical in a frozen stage with BatchNorm frozen', async () => {
     const run = createRun({
-      ...twoStage(),
+      ...twoStage({}, backend),
       model: cnn({ channels: [4, 8, 8], hidden: 8 }),
       stages: [
         { name: 'representation', epochs: 1, batchSize: 16, plugins: [ce()] },
@@ -93,7 +95,7 @@ describe('a two-stage run', () => {
       }
     }
     const run = createRun({
-      ...twoStage(),
+      ...twoStage({}, backend),
       model: cnn({ channels: [4, 8], hidden: 8 }),
       stages: [
         { name: 'representation', epochs: 1, batchSize: 16, plugins: [ce()] },
@@ -110,7 +112,7 @@ describe('a two-stage run', () => {
   it('trains a frozen, un-augmented eval-mode stage on cached features with the results of recomputing them', async () => {
     const finalHead = async (featureCache: boolean) => {
       const run = createRun({
-        ...twoStage(),
+        ...twoStage({}, backend),
         model: cnn({ channels: [4, 8], hidden: 8 }),
         stages: [
           { name: 'representation', epochs: 1, batchSize: 16, plugins: [ce()] },
@@ -133,7 +135,7 @@ describe('a two-stage run', () => {
 
   it('gives the same metrics for the same seed, and different ones for another seed', async () => {
     const top1 = async (seed: number) => {
-      const run = createRun({ ...twoStage(), seed });
+      const run = createRun({ ...twoStage({}, backend), seed });
       const report = await run.start();
       run.dispose();
       return report.stages.map((s) => s.final.perClass);
@@ -145,7 +147,7 @@ describe('a two-stage run', () => {
 
   it('holds the tensor count flat across epochs', async () => {
     const counts: number[] = [];
-    const run = createRun({ ...twoStage(), stages: [{ name: 'representation', epochs: 4, batchSize: 16, plugins: [ce()] }] });
+    const run = createRun({ ...twoStage({}, backend), stages: [{ name: 'representation', epochs: 4, batchSize: 16, plugins: [ce()] }] });
     await run.start({ onProgress: (e) => e.type === 'epoch-end' && counts.push(tf.memory().numTensors) });
     expect(new Set(counts.slice(1)).size).toBe(1);
     const live = tf.memory().numTensors;
@@ -160,18 +162,18 @@ describe('a two-stage run', () => {
         hooks.loss.tap({ name: 'other', replaces: true }, (l) => l);
       }
     }
-    const run = createRun({ ...twoStage(), stages: [{ name: 's', epochs: 1, plugins: [ce(), definePlugin(OtherLoss)] }] });
+    const run = createRun({ ...twoStage({}, backend), stages: [{ name: 's', epochs: 1, plugins: [ce(), definePlugin(OtherLoss)] }] });
     await expect(run.start()).rejects.toThrow(/'loss' hook: @lt\/ce .* and other-loss/);
     run.dispose();
   });
 
   it('resumes an interrupted stage from its last checkpoint and ends where an uninterrupted run ends', async () => {
-    const full = createRun(twoStage());
+    const full = createRun(twoStage({}, backend));
     const expected = (await full.start()).stages.map((s) => s.final.perClass);
     full.dispose();
 
     const outDir = join(await tempDir(), 'run');
-    const interrupted = createRun(twoStage({ outDir }));
+    const interrupted = createRun(twoStage({ outDir }, backend));
     await expect(
       interrupted.start({
         onProgress: (e) => {
@@ -181,7 +183,7 @@ describe('a two-stage run', () => {
     ).rejects.toThrow('power cut');
     interrupted.dispose();
 
-    const resumed = createRun(twoStage({ outDir }));
+    const resumed = createRun(twoStage({ outDir }, backend));
     const skipped: string[] = [];
     const report = await resumed.start({ resume: true, onProgress: (e) => e.type === 'stage-skipped' && skipped.push(e.stage) });
     expect(skipped).toEqual(['representation']);
@@ -192,8 +194,8 @@ describe('a two-stage run', () => {
   });
 
   it('rejects a bad configuration naming the field', () => {
-    expect(() => createRun({ ...twoStage(), stages: [{ name: 's', epochs: 0 }] })).toThrow(/stages\.0\.epochs/);
-    expect(() => createRun({ ...twoStage(), stages: [{ name: 'a b', epochs: 1 }] })).toThrow(/stages\.0\.name/);
-    expect(() => createRun({ ...twoStage(), seed: 1.5 })).toThrow(/seed/);
+    expect(() => createRun({ ...twoStage({}, backend), stages: [{ name: 's', epochs: 0 }] })).toThrow(/stages\.0\.epochs/);
+    expect(() => createRun({ ...twoStage({}, backend), stages: [{ name: 'a b', epochs: 1 }] })).toThrow(/stages\.0\.name/);
+    expect(() => createRun({ ...twoStage({}, backend), seed: 1.5 })).toThrow(/seed/);
   });
 });

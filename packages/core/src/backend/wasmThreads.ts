@@ -143,7 +143,13 @@ const require = createRequire(import.meta.url);
 
 // ---- state: the stock registration, kept so that it can be restored ----
 
-let installed: { threads: number; stockFactory: () => tf.KernelBackend | Promise<tf.KernelBackend> } | undefined;
+interface Installed {
+  readonly threads: number;
+  readonly stockFactory: () => tf.KernelBackend | Promise<tf.KernelBackend>;
+  /** The process listeners the threaded module added (per event). */
+  readonly addedListeners: Listener[][];
+}
+let installed: Installed | undefined;
 let pending: Promise<string | undefined> | undefined;
 
 /** The thread count of the active `wasm` backend, read back from its XNNPACK thread pool. */
@@ -189,22 +195,25 @@ export function installThreadedWasm(threads: number, testing: ThreadedWasmTestOp
  */
 export function restoreStockWasmBackend(): void {
   if (installed === undefined) return;
-  const { stockFactory } = installed;
+  const { stockFactory, addedListeners } = installed;
   installed = undefined;
   // BackendWasm.dispose() runs the package's `_dispose`, which removes every uncaughtException and
   // unhandledRejection listener present when the module started (a tfjs bug: its filter keeps them all).
+  // Put back the ones that were not the module's own.
   const before = processEvents.map(listenersOf);
   tf.removeBackend('wasm');
   processEvents.forEach((event, i) => {
     const now = listenersOf(event);
-    for (const listener of before[i]) if (!now.includes(listener)) addListener(event, listener);
+    for (const listener of before[i]) {
+      if (!now.includes(listener) && !addedListeners[i].includes(listener)) addListener(event, listener);
+    }
   });
   tf.registerBackend('wasm', stockFactory, WASM_PRIORITY);
 }
 
 async function install(threads: number, testing: ThreadedWasmTestOptions): Promise<void> {
   const pkg = (await import('@tensorflow/tfjs-backend-wasm')) as unknown as WasmPackage;
-  const backend = await createThreadedBackend(pkg, threads, testing);
+  const { backend, addedListeners } = await createThreadedBackend(pkg, threads, testing);
   if (tf.engine().registry.wasm !== undefined) {
     backend.dispose();
     throw new Error('the stock wasm backend was initialised while the threaded one started');
@@ -212,10 +221,14 @@ async function install(threads: number, testing: ThreadedWasmTestOptions): Promi
   const stockFactory = tf.findBackendFactory('wasm');
   tf.removeBackend('wasm');
   tf.registerBackend('wasm', () => backend, WASM_PRIORITY);
-  installed = { threads, stockFactory };
+  installed = { threads, stockFactory, addedListeners };
 }
 
-async function createThreadedBackend(pkg: WasmPackage, threads: number, testing: ThreadedWasmTestOptions): Promise<tf.KernelBackend> {
+async function createThreadedBackend(
+  pkg: WasmPackage,
+  threads: number,
+  testing: ThreadedWasmTestOptions,
+): Promise<{ backend: tf.KernelBackend; addedListeners: Listener[][] }> {
   if (pkg.version_wasm !== SUPPORTED_VERSION) {
     throw new Error(`threads are only wired for @tensorflow/tfjs-backend-wasm ${SUPPORTED_VERSION}, found ${pkg.version_wasm}`);
   }
@@ -266,13 +279,14 @@ async function createThreadedBackend(pkg: WasmPackage, threads: number, testing:
     if (hadWorker) Object.defineProperty(globalThis, 'Worker', hadWorker);
     else delete (globalThis as { Worker?: unknown }).Worker;
   }
+  const addedListeners = processEvents.map((event, i) => listenersOf(event).filter((l) => !listenersBefore[i].includes(l)));
   const pthread = config.PThread;
   const workers = (): NodeWorker[] => (pthread ? [...pthread.unusedWorkers, ...pthread.runningWorkers] : []);
   const cleanUp = () => {
     for (const worker of workers()) void worker.terminate();
     // The listeners emscripten added (they rethrow); the stock backend keeps them, a failed start should not.
     processEvents.forEach((event, i) => {
-      for (const listener of listenersOf(event)) if (!listenersBefore[i].includes(listener)) removeListener(event, listener);
+      for (const listener of addedListeners[i]) removeListener(event, listener);
     });
   };
   if (pthread === undefined) {
@@ -346,7 +360,7 @@ async function createThreadedBackend(pkg: WasmPackage, threads: number, testing:
   // the process alive after its work is done. Idle pool workers are not needed: the pool is created once.
   for (const worker of pthread.runningWorkers) worker.unref();
   for (const worker of pthread.unusedWorkers.splice(0)) void worker.terminate();
-  return backend;
+  return { backend, addedListeners };
 }
 
 /**
