@@ -1,11 +1,12 @@
 import { LtError } from '@lt/core';
 import { slasRecipe, type CifarImbalance, type SlasPresetName } from '@lt/slas';
+import { glmcRecipe } from '@lt/glmc';
 import type { CliConfig, CliStage } from './schema.js';
 
 type DatasetName = CliConfig['dataset']['name'];
 
 /** Named two-stage recipes `--method` selects. */
-export const methods = ['ce', 'ce+samn', 'slas', 'slas+samn'] as const;
+export const methods = ['ce', 'ce+samn', 'slas', 'slas+samn', 'glmc', 'glmc+samn'] as const;
 /** A `--method` value. */
 export type Method = (typeof methods)[number];
 
@@ -42,6 +43,16 @@ export function methodStages(method: string, dataset: DatasetName, imbalance = 1
       return [representation, { ...classifier, plugins: [slasEntry('samn-reference-baseline', dataset, imbalance)] }];
     case 'slas+samn':
       return [representation, { ...classifier, plugins: [slasEntry('samn-reference', dataset, imbalance), 'samn'] }];
+    // GLMC stage 1, then CE on its re-balanced head fc_cb (ALGORITHMS.md D, F6); presets per dataset and imbalance.
+    case 'glmc':
+    case 'glmc+samn': {
+      const withSamn = method === 'glmc+samn';
+      const recipe = glmcRecipe(dataset, imbalance, withSamn ? 'samn' : 'plain');
+      return [
+        { name: 'representation', ...recipe.representation, plugins: [{ name: 'glmc', options: { ...recipe.options } }] },
+        { name: 'classifier', ...recipe.classifier, plugins: withSamn ? ['glmc-classifier', 'samn'] : ['glmc-classifier'] },
+      ];
+    }
     default:
       throw new LtError('CLI_ARGS', `unknown method '${method}' (known: ${methods.join(', ')})`);
   }

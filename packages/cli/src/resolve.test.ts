@@ -70,6 +70,13 @@ describe('resolveCliConfig', () => {
     expect(slasSamn.stages![1].plugins).toEqual([{ name: 'slas', options: expect.objectContaining({ head: 0.01, tail: 0 }) }, 'samn']);
     const slasMnist = await resolveCliConfig(parseTrainArgs(['--method', 'slas']));
     expect(slasMnist.stages![1].plugins).toEqual([{ name: 'slas', options: { preset: 'samn-reference-baseline' } }]);
+    const glmcSamn = await resolveCliConfig(parseTrainArgs(['--dataset', 'cifar10', '--data-dir', '/data', '--method', 'glmc+samn']));
+    expect(glmcSamn.stages!.map((s) => s.plugins)).toEqual([
+      [{ name: 'glmc', options: expect.objectContaining({ resampleWeighting: 0, labelWeighting: 1.2, contrastWeight: 1 }) }],
+      ['glmc-classifier', 'samn'],
+    ]);
+    expect(glmcSamn.stages![1]).toMatchObject({ lr: 5e-5, epochs: 20, freeze: 'backbone' });
+    expect(resolveRunConfig(toRunConfig(glmcSamn, 'x')).stages[0].plugins.map((p) => p.name)).toEqual(['@lt/glmc']);
     const run = resolveRunConfig(toRunConfig(slasSamn, 'x'));
     expect(run.stages[1].plugins.map((p) => p.name)).toEqual(['@lt/slas', '@lt/samn']);
     const path = await file('s.yaml', 'stages:\n  - { name: s, epochs: 1 }\n');

@@ -9,7 +9,8 @@ import { glmcHeads, glmcOutputs, withGlmcHeads } from './heads.js';
 import { glmcObjective } from './loss.js';
 import { ResampledStream } from './resampledStream.js';
 import { glmcLoss } from './stepLoss.js';
-import { cumulativeAlpha, labelWeights } from './weights.js';
+import { cumulativeAlpha } from './cumulativeAlpha.js';
+import { labelWeights } from './weights.js';
 import { expectClose, take, useCpu } from './testing.fixture.js';
 
 let dataset: Dataset;

@@ -1,4 +1,5 @@
-export { labelWeights, samplingProbabilities, cumulativeAlpha } from './weights.js';
+export { labelWeights, samplingProbabilities } from './weights.js';
+export { cumulativeAlpha } from './cumulativeAlpha.js';
 export { cutMixBox, sampleCutMixBox, boxArea, pasteBox, type CutMixBox } from './cutMix.js';
 export { glmcMix, type GlmcMixed, type GlmcMixInput } from './mix.js';
 export { stopGradient } from './stopGradient.js';
@@ -35,6 +36,7 @@ export {
   type GlmcPresetDataset,
   type GlmcStageSettings,
   type GlmcRecipe,
+  type GlmcClassifierKind,
 } from './presets.js';
 export { GlmcPlugin, glmc } from './plugin.js';
 export { GlmcClassifierPlugin, glmcClassifier } from './classifier.js';

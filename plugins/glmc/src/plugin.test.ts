@@ -77,7 +77,11 @@ describe('glmcRecipe', () => {
     expect(glmcRecipe('cifar10', 200).source).toMatch(/no reference values for cifar10 at imbalance factor 200/);
     const mnist = glmcRecipe('mnist');
     expect(mnist.options).toEqual(glmcPreset('cifar10', 100));
-    expect(mnist.representation).toMatchObject({ epochs: 8, batchSize: 128, lr: 0.05 });
-    expect(mnist.classifier).toMatchObject({ freeze: 'backbone', weightDecay: 0 });
+    expect(mnist.source).toMatch(/no reference values for mnist/);
+    expect(mnist.representation).toMatchObject({ epochs: 16, batchSize: 128, lr: 0.05 });
+    expect(mnist.classifier).toMatchObject({ epochs: 4, lr: 2e-4, freeze: 'backbone', weightDecay: 0 });
+    expect(glmcRecipe('mnist', 100, 'plain').classifier).toMatchObject({ lr: 5e-5 });
+    expect(glmcRecipe('cifar10', 10, 'plain').classifier).toEqual(glmcClassifierStage);
+    expect(() => glmcRecipe('svhn' as 'mnist')).toThrow(/no recipe for dataset 'svhn'/);
   });
 });

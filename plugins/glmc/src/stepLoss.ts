@@ -3,7 +3,7 @@ import type { LossFn } from '@lt/core';
 import { glmcStepData, type GlmcStepData } from './batch.js';
 import { glmcHeads, glmcOutputs, type GlmcHeads } from './heads.js';
 import { glmcObjective, type GlmcLossTerms } from './loss.js';
-import { cumulativeAlpha } from './weights.js';
+import { cumulativeAlpha } from './cumulativeAlpha.js';
 
 /**
  * Returns the GLMC loss terms of one step: both mixed batches go through the backbone separately (as in [G]:

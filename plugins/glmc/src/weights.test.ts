@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LtError } from '@lt/core';
-import { cumulativeAlpha, labelWeights, samplingProbabilities } from './weights.js';
+import { labelWeights, samplingProbabilities } from './weights.js';
 import { cifar10If100, expectClose } from './testing.fixture.js';
 
 describe('labelWeights', () => {
@@ -58,21 +58,5 @@ describe('samplingProbabilities', () => {
   it('rejects bad input naming the function and field', () => {
     expect(() => samplingProbabilities([1, -2], 0.2)).toThrow(/samplingProbabilities: counts\[1\] is -2/);
     expect(() => samplingProbabilities([1, 2], NaN)).toThrow(/rho must be a finite number/);
-  });
-});
-
-describe('cumulativeAlpha', () => {
-  it('follows α_e = 1 − (e/E)² (ALGORITHMS I.13, E = 200)', () => {
-    expectClose(
-      [0, 50, 100, 150, 199].map((epoch) => cumulativeAlpha(epoch, 200)),
-      [1, 0.9375, 0.75, 0.4375, 0.009975],
-      1e-12,
-    );
-  });
-
-  it('rejects epochs outside [0, E] and a non-positive E', () => {
-    expect(() => cumulativeAlpha(-1, 10)).toThrow(/epoch must lie in \[0, 10\]/);
-    expect(() => cumulativeAlpha(11, 10)).toThrow(/epoch must lie/);
-    expect(() => cumulativeAlpha(0, 0)).toThrow(/epochs must be a positive number/);
   });
 });
