@@ -61,8 +61,14 @@ async function useWasm(threadsOption: WasmThreads | undefined): Promise<BackendI
   }
   if (!active) return undefined;
   const threads = activeWasmThreads();
-  const reason = threads === request.threads ? request.note : (fallback ?? `${request.threads} threads asked for, the backend runs ${threads}`);
-  return { name: 'wasm', threads, package: '@tensorflow/tfjs-backend-wasm', ...(reason === undefined ? {} : { threadsFallback: reason }) };
+  const reason =
+    threads === request.threads ? request.note : (fallback ?? `${request.threads} threads asked for, the backend runs ${threads}`);
+  return {
+    name: 'wasm',
+    threads,
+    package: '@tensorflow/tfjs-backend-wasm',
+    ...(reason === undefined ? {} : { threadsFallback: reason }),
+  };
 }
 
 async function useCpu(): Promise<BackendInfo> {

@@ -47,9 +47,12 @@ describe('the threaded wasm backend', () => {
     expect(tf.engine().registry.wasm).toBeUndefined();
   });
 
-  it('gives up after a timeout when the workers never load', async () => {
-    const reason = await installThreadedWasm(2, { workerScript: '', timeoutMs: 1500 });
-    expect(reason).toMatch(/did not start within 1.5 s/);
+  it('reports a pthread worker that exits, and gives up after a timeout when one never loads', async () => {
+    const before = processState();
+    expect(await installThreadedWasm(2, { workerScript: '' })).toMatch(/a wasm pthread worker exited while starting/);
+    const stalled = installThreadedWasm(2, { workerScript: 'setInterval(() => {}, 1000);', timeoutMs: 1500 });
+    expect(await stalled).toMatch(/did not start within 1.5 s/);
+    expect(processState()).toEqual(before);
     expect(tf.engine().registry.wasm).toBeUndefined();
   });
 

@@ -78,6 +78,7 @@ export function resolveWasmThreads(
 
 interface NodeWorker {
   on(event: 'error', listener: (error: unknown) => void): void;
+  on(event: 'exit', listener: (code: number) => void): void;
   ref(): void;
   unref(): void;
   terminate(): Promise<number>;
@@ -213,9 +214,9 @@ export function restoreStockWasmBackend(): void {
 
 async function install(threads: number, testing: ThreadedWasmTestOptions): Promise<void> {
   const pkg = (await import('@tensorflow/tfjs-backend-wasm')) as unknown as WasmPackage;
-  const { backend, addedListeners } = await createThreadedBackend(pkg, threads, testing);
+  const { backend, addedListeners, discard } = await createThreadedBackend(pkg, threads, testing);
   if (tf.engine().registry.wasm !== undefined) {
-    backend.dispose();
+    discard();
     throw new Error('the stock wasm backend was initialised while the threaded one started');
   }
   const stockFactory = tf.findBackendFactory('wasm');
@@ -228,7 +229,7 @@ async function createThreadedBackend(
   pkg: WasmPackage,
   threads: number,
   testing: ThreadedWasmTestOptions,
-): Promise<{ backend: tf.KernelBackend; addedListeners: Listener[][] }> {
+): Promise<{ backend: tf.KernelBackend; addedListeners: Listener[][]; discard: () => void }> {
   if (pkg.version_wasm !== SUPPORTED_VERSION) {
     throw new Error(`threads are only wired for @tensorflow/tfjs-backend-wasm ${SUPPORTED_VERSION}, found ${pkg.version_wasm}`);
   }
@@ -282,6 +283,8 @@ async function createThreadedBackend(
   const addedListeners = processEvents.map((event, i) => listenersOf(event).filter((l) => !listenersBefore[i].includes(l)));
   const pthread = config.PThread;
   const workers = (): NodeWorker[] => (pthread ? [...pthread.unusedWorkers, ...pthread.runningWorkers] : []);
+  // Drops the module without BackendWasm.dispose(), whose `_dispose` would also remove listeners that are not
+  // the module's (see restoreStockWasmBackend).
   const cleanUp = () => {
     for (const worker of workers()) void worker.terminate();
     // The listeners emscripten added (they rethrow); the stock backend keeps them, a failed start should not.
@@ -308,6 +311,9 @@ async function createThreadedBackend(
     worker.on('error', (error) => {
       if (starting) fail(new Error(`a wasm pthread worker failed to start: ${describe(error)}`));
     });
+    worker.on('exit', (code) => {
+      if (starting) fail(new Error(`a wasm pthread worker exited while starting (exit code ${code})`));
+    });
   }
   const loadWasmModuleToWorker = pthread.loadWasmModuleToWorker.bind(pthread);
   pthread.loadWasmModuleToWorker = (worker, onFinishedLoading) => {
@@ -322,7 +328,6 @@ async function createThreadedBackend(
   const timeout = new Promise<never>((_, reject) => {
     const ms = testing.timeoutMs ?? INIT_TIMEOUT_MS;
     timer = setTimeout(() => reject(new Error(`the threaded wasm module did not start within ${ms / 1000} s`)), ms);
-    timer.unref();
   });
   let backend: tf.KernelBackend;
   try {
@@ -345,7 +350,6 @@ async function createThreadedBackend(
     }
     const actual = module.tfjs.getThreadsCount();
     if (actual !== threads) {
-      backend.dispose();
       throw new Error(`the threaded wasm module started ${actual} threads instead of ${threads}`);
     }
   } catch (error) {
@@ -360,7 +364,7 @@ async function createThreadedBackend(
   // the process alive after its work is done. Idle pool workers are not needed: the pool is created once.
   for (const worker of pthread.runningWorkers) worker.unref();
   for (const worker of pthread.unusedWorkers.splice(0)) void worker.terminate();
-  return { backend, addedListeners };
+  return { backend, addedListeners, discard: cleanUp };
 }
 
 /**
