@@ -30,6 +30,8 @@ for (const backend of ['wasm', 'cpu']) {
     plan.push({ label: `${name} on ${backend}`, command: tsx('step.ts', '--name', name, '--backend', backend) });
   }
 }
+plan.push({ label: 'resnet32-train-b64 on wasm, 1 thread', command: tsx('step.ts', '--name', 'resnet32-train-b64', '--backend', 'wasm', '--threads', '1') });
+plan.push({ label: 'resnet32-glmc-train-b64 on wasm', command: tsx('step.ts', '--name', 'resnet32-glmc-train-b64', '--backend', 'wasm') });
 plan.push({ label: 'stage-2 epoch, recomputing the backbone', command: tsx('stage2.ts', '--cache', 'off') });
 plan.push({ label: 'stage-2 epoch, feature cache', command: tsx('stage2.ts', '--cache', 'on') });
 plan.push({ label: 'default lt train', command: tsx('ltTrain.ts') });

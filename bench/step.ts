@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, selectBackend, Sgd, softmaxCrossEntropy, type BackendChoice, type ModelParts } from '@lt/core';
 import { cnn, linearHead, resnetCifar } from '@lt/models';
+import { glmcStepWorkload } from '@lt/glmc';
 
 const { values } = parseArgs({
   options: {
@@ -62,6 +63,9 @@ const workloads: Record<string, () => Workload> = {
     modelWorkload(resnetCifar({ depth: 32, width: 'standard' }).build({ info: info([32, 32, 3], 10), rng: createRng(0) }), [32, 32, 3], 64, 10),
   'cnn-train-b128': () => modelWorkload(cnn().build({ info: info([28, 28, 1], 10), rng: createRng(0) }), [28, 28, 1], 128, 10),
   'linear-train-b512': () => linearWorkload(512),
+  // GLMC's step on the same ResNet-32: two mixed batches, four heads (issue: step cost relative to CE).
+  'resnet32-glmc-train-b64': () =>
+    glmcStepWorkload({ model: resnetCifar({ depth: 32, width: 'standard' }), imageShape: [32, 32, 3], numClasses: 10, batchSize: 64 }),
 };
 
 function info(imageShape: [number, number, number], numClasses: number) {
