@@ -1,4 +1,4 @@
-export { linearHead, LinearHead, type LinearHeadOptions, type LinearHeadConfig } from './linearHead.js';
+export { linearHead, linearHeadFrom, LinearHead, type LinearHeadOptions, type LinearHeadConfig } from './linearHead.js';
 export { resnetCifar, ResNetCifarBackbone, type ResNetCifarOptions, type ResNetDepth, type ResNetWidth } from './resnet/resnetCifar.js';
 export { BasicBlock, type BasicBlockOptions } from './resnet/basicBlock.js';
 export { optionAShortcut } from './resnet/shortcut.js';

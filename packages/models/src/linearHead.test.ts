@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, selectBackend } from '@lt/core';
-import { linearHead } from './linearHead.js';
+import { linearHead, linearHeadFrom } from './linearHead.js';
 
 describe('linearHead', () => {
   beforeAll(async () => {
@@ -52,6 +52,20 @@ describe('linearHead', () => {
     expect(Array.from(a.weight.dataSync())).toEqual(Array.from(b.weight.dataSync()));
     expect(Array.from(a.bias.dataSync())).toEqual(Array.from(b.bias.dataSync()));
     expect(Array.from(a.weight.dataSync())).not.toEqual(Array.from(c.weight.dataSync()));
+  });
+
+  it('holds given weights and biases, norms per row, and frees its variables', () => {
+    const head = linearHeadFrom({ name: 'fc', weight: [[3, 4], [0, 1]], bias: [1, -1] });
+    expect(head.parameters().map((p) => p.name)).toEqual(['fc.weight', 'fc.bias']);
+    expect(head.weightNorms()).toEqual([5, 1]);
+    const x = tf.tensor2d([[1, 1]]);
+    const logits = head.apply(x);
+    expect(Array.from(logits.dataSync())).toEqual([8, 0]);
+    tf.dispose([x, logits]);
+    const before = tf.memory().numTensors;
+    head.dispose();
+    expect(tf.memory().numTensors).toBe(before - 2);
+    expect(() => linearHeadFrom({ name: 'fc', weight: [[1]], bias: [1, 2] })).toThrow(/1 weight rows but 2 biases/);
   });
 
   it('rejects a non-positive size with an error naming the field', () => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ClassifierHead, NamedVariable, Rng } from '@lt/core';
-import { LtError } from '@lt/core';
+import { createRng, LtError } from '@lt/core';
 import { createVariable } from './variables.js';
 import { kaimingNormal, linearBiasUniform } from './init.js';
 
@@ -79,9 +79,28 @@ export class LinearHead implements ClassifierHead {
   buffers(): NamedVariable[] {
     return [];
   }
+
+  /** Frees the head's variables. */
+  dispose(): void {
+    tf.dispose([this.weight, this.bias]);
+  }
 }
 
 /** Returns a LinearHead (ClassifierHead) with `config` { kind: 'linear', featureDim, numClasses }. */
 export function linearHead(options: LinearHeadOptions): LinearHead {
   return new LinearHead(options);
+}
+
+/** Returns a LinearHead holding the given weight rows (`weight[k]` = class k, length D) and biases. */
+export function linearHeadFrom(options: { name: string; weight: ReadonlyArray<ArrayLike<number>>; bias: ArrayLike<number> }): LinearHead {
+  const { name, weight, bias } = options;
+  if (bias.length !== weight.length) {
+    throw new LtError('models/linear-head', `linearHeadFrom '${name}': ${weight.length} weight rows but ${bias.length} biases`);
+  }
+  const head = new LinearHead({ name, featureDim: weight[0]?.length ?? 0, numClasses: weight.length, rng: createRng(0) });
+  tf.tidy(() => {
+    head.weight.assign(tf.tensor2d(weight.map((row) => Array.from(row))));
+    head.bias.assign(tf.tensor1d(Array.from(bias)));
+  });
+  return head;
 }

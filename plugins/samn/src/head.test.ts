@@ -91,7 +91,7 @@ describe('SamnHead', () => {
       maxScaling: 80,
       orderSource: 'classCounts',
       order: counts,
-      base: { kind: 'linear' },
+      base: { kind: 'linear', featureDim: 2, numClasses: 3 },
     });
   });
 

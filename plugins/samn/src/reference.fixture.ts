@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
-import { selectBackend, type ClassifierHead, type NamedVariable } from '@lt/core';
+import { selectBackend } from '@lt/core';
+import { linearHeadFrom, type LinearHead } from '@lt/models';
 
 export interface PavaCase {
   y: number[];
@@ -74,29 +75,9 @@ export async function useBackend(name: (typeof backends)[number]): Promise<void>
   expect(tf.getBackend()).toBe(name);
 }
 
-let heads = 0;
-/** A plain linear head (logits = x·Wᵀ + b), standing in for the stage-1 head of @lt/models. */
-export function linearHead(weight: number[][], bias: number[], name = 'head'): ClassifierHead & { dispose(): void } {
-  const id = ++heads;
-  const w = tf.variable(tf.tensor2d(weight), true, `${name}.weight/linear_${id}`);
-  const b = tf.variable(tf.tensor1d(bias), true, `${name}.bias/linear_${id}`);
-  const parameters = (): NamedVariable[] => [
-    { name: `${name}.weight`, variable: w },
-    { name: `${name}.bias`, variable: b },
-  ];
-  return {
-    name,
-    numClasses: weight.length,
-    featureDim: weight[0].length,
-    weight: w,
-    bias: b,
-    config: { kind: 'linear' },
-    apply: (x) => tf.tidy(() => tf.add(tf.matMul(x, w, false, true), b) as tf.Tensor2D),
-    weightNorms: () => take(tf.norm(w, 'euclidean', 1)),
-    parameters,
-    buffers: () => [],
-    dispose: () => tf.dispose([w, b]),
-  };
+/** A plain linear head (logits = x·Wᵀ + b) with the given values, as the stage-1 head of @lt/models. */
+export function linearHead(weight: number[][], bias: number[], name = 'head'): LinearHead {
+  return linearHeadFrom({ name, weight, bias });
 }
 
 /** Mean softmax cross-entropy of logits [B, C] against integer labels. */

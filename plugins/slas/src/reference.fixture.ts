@@ -2,8 +2,9 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
-import { selectBackend, type ClassifierHead, type NamedVariable, type StageContext, type StageSettings } from '@lt/core';
+import { selectBackend, type StageContext, type StageSettings } from '@lt/core';
 import type { SmoothingShape } from './labelAwareSmoothing.js';
+import { linearHeadFrom, type LinearHead } from '@lt/models';
 
 export interface LasCase {
   shape: SmoothingShape;
@@ -48,29 +49,9 @@ export async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {
   expect(tf.getBackend()).toBe(name);
 }
 
-let heads = 0;
-/** A plain linear head (logits = x·Wᵀ + b), standing in for the stage-1 head of @lt/models. */
-export function linearHead(weight: number[][], bias: number[], name = 'head'): ClassifierHead & { dispose(): void } {
-  const id = ++heads;
-  const w = tf.variable(tf.tensor2d(weight), true, `${name}.weight/slas_linear_${id}`);
-  const b = tf.variable(tf.tensor1d(bias), true, `${name}.bias/slas_linear_${id}`);
-  const parameters = (): NamedVariable[] => [
-    { name: `${name}.weight`, variable: w },
-    { name: `${name}.bias`, variable: b },
-  ];
-  return {
-    name,
-    numClasses: weight.length,
-    featureDim: weight[0].length,
-    weight: w,
-    bias: b,
-    config: { kind: 'linear' },
-    apply: (x) => tf.tidy(() => tf.add(tf.matMul(x, w, false, true), b) as tf.Tensor2D),
-    weightNorms: () => take(tf.norm(w, 'euclidean', 1)),
-    parameters,
-    buffers: () => [],
-    dispose: () => tf.dispose([w, b]),
-  };
+/** A plain linear head (logits = x·Wᵀ + b) with the given values, as the stage-1 head of @lt/models. */
+export function linearHead(weight: number[][], bias: number[], name = 'head'): LinearHead {
+  return linearHeadFrom({ name, weight, bias });
 }
 
 /** A stage context with just what the SLAS taps read. */
