@@ -24,7 +24,8 @@ const stageSchema = z.strictObject({
 
 const evaluationSchema = z.strictObject({
   flipTTA: z.union([z.boolean(), z.literal('auto')]).default('auto'),
-  batchSize: z.number().int().positive().default(500),
+  // Small enough that a wide ResNet's activations for one batch stay far below wasm's 4 GiB heap.
+  batchSize: z.number().int().positive().default(128),
   manyMediumFew: z.enum(['paper', 'reference-code']).default('paper'),
   emptyGroup: z.enum(['null', 'zero']).default('null'),
   everyEpoch: z.boolean().default(true),

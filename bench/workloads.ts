@@ -1,0 +1,62 @@
+// The training steps the benchmarks time: one function per workload, each on fixed random data.
+import * as tf from '@tensorflow/tfjs-core';
+import { createRng, Sgd, softmaxCrossEntropy, type ModelParts } from '@lt/core';
+import { cnn, linearHead, resnetCifar } from '@lt/models';
+import { glmcStepWorkload } from '@lt/glmc';
+
+/** One benchmarked training step and its batch size. */
+export interface Workload {
+  batch: number;
+  /** One training step; returns the loss tensor. */
+  step(): tf.Scalar;
+}
+
+function modelWorkload(parts: ModelParts, shape: [number, number, number], batch: number, classes: number): Workload {
+  const params = [parts.backbone, parts.head].flatMap((m) => m.parameters());
+  const sgd = new Sgd(params, { momentum: 0.9, weightDecay: 5e-3 });
+  const x = tf.randomNormal([batch, ...shape], 0, 1, 'float32', 1) as tf.Tensor4D;
+  const y = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % classes), 'int32');
+  return {
+    batch,
+    step: () =>
+      tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(
+          () => softmaxCrossEntropy(parts.head.apply(parts.backbone.apply(x, 'train')), y),
+          params.map((p) => p.variable),
+        );
+        sgd.step(grads, 0.01);
+        return value;
+      }),
+  };
+}
+
+function linearWorkload(batch: number): Workload {
+  const head = linearHead({ name: 'head', featureDim: 64, numClasses: 100, rng: createRng(0) });
+  const sgd = new Sgd(head.parameters(), { momentum: 0.9, weightDecay: 5e-3 });
+  const features = tf.randomNormal([batch, 64], 0, 1, 'float32', 1) as tf.Tensor2D;
+  const y = tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 100), 'int32');
+  return {
+    batch,
+    step: () =>
+      tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(() => softmaxCrossEntropy(head.apply(features), y), head.parameters().map((p) => p.variable));
+        sgd.step(grads, 0.01);
+        return value;
+      }),
+  };
+}
+
+/** The named workloads `pnpm bench` runs. */
+export const workloads: Record<string, () => Workload> = {
+  'resnet32-train-b64': () =>
+    modelWorkload(resnetCifar({ depth: 32, width: 'standard' }).build({ info: info([32, 32, 3], 10), rng: createRng(0) }), [32, 32, 3], 64, 10),
+  'cnn-train-b128': () => modelWorkload(cnn().build({ info: info([28, 28, 1], 10), rng: createRng(0) }), [28, 28, 1], 128, 10),
+  'linear-train-b512': () => linearWorkload(512),
+  // GLMC's step on the same ResNet-32: two mixed batches, four heads (issue: step cost relative to CE).
+  'resnet32-glmc-train-b64': () =>
+    glmcStepWorkload({ model: resnetCifar({ depth: 32, width: 'standard' }), imageShape: [32, 32, 3], numClasses: 10, batchSize: 64 }),
+};
+
+function info(imageShape: [number, number, number], numClasses: number) {
+  return { name: 'bench', numClasses, imageShape, flipPreservesLabel: true } as const;
+}
