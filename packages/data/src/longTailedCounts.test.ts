@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LtError } from '@lt/core';
 import { longTailedCounts } from './longTailedCounts.js';
+import { readReferenceVectors } from '../../../test/support/vectors.js';
 
 interface CountsVector {
   n_max: number;
@@ -10,9 +10,7 @@ interface CountsVector {
   counts: number[];
 }
 
-const reference = JSON.parse(
-  readFileSync(new URL('../../../../shared/vectors/reference.json', import.meta.url), 'utf8'),
-) as { lt_counts: CountsVector[] };
+const reference = readReferenceVectors<{ lt_counts: CountsVector[] }>();
 
 const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
 

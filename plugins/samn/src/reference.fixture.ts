@@ -1,9 +1,10 @@
 // Test helpers (not built): the shared reference vectors, closeness checks and a plain linear head.
-import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 import { selectBackend } from '@lt/core';
 import { linearHeadFrom, type LinearHead } from '@lt/models';
+import { expectClose, readReferenceVectors, take } from '../../../test/support/vectors.js';
+export { expectClose, take };
 
 export interface PavaCase {
   y: number[];
@@ -43,28 +44,8 @@ export interface ReferenceVectors {
   samn_linear: SamnLinearCase[];
 }
 
-/** ../shared/vectors/reference.json next to the repository (float64 values from the reference PyTorch code). */
-export const reference = JSON.parse(
-  readFileSync(new URL('../../../../shared/vectors/reference.json', import.meta.url), 'utf8'),
-) as ReferenceVectors;
-
-/** Asserts |actual − expected| ≤ tolerance element-wise, reporting the first index that fails. */
-export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = 1e-5): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const difference = Math.abs(actual[i] - expected[i]);
-    if (!(difference <= tolerance)) {
-      expect.fail(`index ${i}: got ${actual[i]}, expected ${expected[i]} (|Δ| = ${difference} > ${tolerance})`);
-    }
-  }
-}
-
-/** Reads a tensor's values and disposes it. */
-export function take(tensor: tf.Tensor): number[] {
-  const values = Array.from(tensor.dataSync());
-  tensor.dispose();
-  return values;
-}
+/** The reference vectors this package's parity tests use. */
+export const reference = readReferenceVectors<ReferenceVectors>();
 
 /** The backends every differentiable op must run on here (tfjs-node cannot be installed on this machine). */
 export const backends = ['cpu', 'wasm'] as const;

@@ -1,10 +1,11 @@
 // Test helpers (not built): the shared reference vectors, closeness checks, a plain linear head, a fake stage.
-import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 import { selectBackend, type StageContext, type StageSettings } from '@lt/core';
 import type { SmoothingShape } from './labelAwareSmoothing.js';
 import { linearHeadFrom, type LinearHead } from '@lt/models';
+import { expectClose, readReferenceVectors, take } from '../../../test/support/vectors.js';
+export { expectClose, take };
 
 export interface LasCase {
   shape: SmoothingShape;
@@ -20,28 +21,8 @@ export interface LasCase {
   grad_logits: number[];
 }
 
-/** ../shared/vectors/reference.json next to the repository (float64 values from MiSLAS's LabelAwareSmoothing). */
-export const reference = JSON.parse(readFileSync(new URL('../../../../shared/vectors/reference.json', import.meta.url), 'utf8')) as {
-  las: LasCase[];
-};
-
-/** Asserts |actual − expected| ≤ tolerance element-wise, reporting the first index that fails. */
-export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tolerance = 1e-5): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const difference = Math.abs(actual[i] - expected[i]);
-    if (!(difference <= tolerance)) {
-      expect.fail(`index ${i}: got ${actual[i]}, expected ${expected[i]} (|Δ| = ${difference} > ${tolerance})`);
-    }
-  }
-}
-
-/** Reads a tensor's values and disposes it. */
-export function take(tensor: tf.Tensor): number[] {
-  const values = Array.from(tensor.dataSync());
-  tensor.dispose();
-  return values;
-}
+/** The reference vectors this package's parity tests use. */
+export const reference = readReferenceVectors<{ las: LasCase[] }>();
 
 /** Activates a backend through @lt/core. */
 export async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {
