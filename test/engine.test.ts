@@ -199,3 +199,41 @@ describe.each(['cpu', 'wasm'] as const)('a two-stage run on %s', (backend) => {
     expect(() => createRun({ ...twoStage({}, backend), seed: 1.5 })).toThrow(/seed/);
   });
 });
+
+describe('initFrom: best-on-test', () => {
+  it('starts the next stage from the previous stage\'s best-on-test epoch, also when resuming', async () => {
+    const config = (outDir?: string): RunConfig => ({
+      ...twoStage(),
+      ...(outDir !== undefined && { outDir }),
+      model: cnn({ channels: [4, 8], hidden: 8 }),
+      stages: [
+        // A large lr makes test accuracy jump around, so the best epoch is rarely the last.
+        { name: 'representation', epochs: 4, batchSize: 16, lr: 0.3, plugins: [ce()] },
+        { name: 'classifier', epochs: 1, batchSize: 16, freeze: 'backbone', batchNorm: 'frozen', initFrom: 'best-on-test', plugins: [ce()] },
+      ],
+    });
+    const run = createRun(config());
+    const backboneAt: tf.TypedArray[][] = [];
+    const snapshot = () => [...run.model.backbone.parameters(), ...run.model.backbone.buffers()].map((p) => p.variable.dataSync().slice());
+    const report = await run.start({ onProgress: (e) => e.type === 'epoch-end' && e.record.stage === 'representation' && backboneAt.push(snapshot()) });
+    const bestEpoch = report.stages[0].best.epoch;
+    // The frozen, eval-mode stage 2 leaves the backbone as it started: at stage 1's best epoch.
+    expect(snapshot()).toEqual(backboneAt[bestEpoch]);
+    // With this seed the best epoch is an early one, so the restore is exercised, not the trivial last-epoch case.
+    expect(bestEpoch).toBeLessThan(backboneAt.length - 1);
+    expect(snapshot()).not.toEqual(backboneAt[backboneAt.length - 1]);
+    run.dispose();
+    expect(() => createRun({ ...config(), stages: [{ name: 's', epochs: 1, initFrom: 'best-on-test' }] })).toThrow(/no previous stage/);
+
+    const outDir = join(await tempDir(), 'run');
+    const interrupted = createRun(config(outDir));
+    await expect(
+      interrupted.start({ onProgress: (e) => { if (e.type === 'stage-start' && e.stage === 'classifier') throw new Error('stop'); } }),
+    ).rejects.toThrow('stop');
+    interrupted.dispose();
+    const resumed = createRun(config(outDir));
+    const again = await resumed.start({ resume: true });
+    expect(again.stages[1].final.perClass).toEqual(report.stages[1].final.perClass);
+    resumed.dispose();
+  });
+});

@@ -16,6 +16,8 @@ const stageSchema = z.strictObject({
   batchNorm: z.enum(['frozen', 'recalibrate']).optional(),
   warmupEpochs: z.number().int().nonnegative().optional(),
   augment: z.boolean().optional(),
+  featureCache: z.boolean().optional(),
+  initFrom: z.enum(['final', 'best-on-test']).optional(),
   plugins: z.array(pluginEntry).default([]),
 });
 

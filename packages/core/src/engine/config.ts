@@ -19,6 +19,11 @@ const stageSchema = z.strictObject({
   augment: z.boolean().default(true),
   /** Train a frozen, eval-mode, un-augmented stage on features computed once (identical results, far faster). */
   featureCache: z.boolean().default(true),
+  /**
+   * What this stage starts from: the previous stage's `final` weights, or its epoch with the best test top-1
+   * (`best-on-test`, what the SAMN reference code loads for stage 2 — a choice made on the test set).
+   */
+  initFrom: z.enum(['final', 'best-on-test']).default('final'),
   plugins: z.array(z.custom<PluginSpec>(isPluginSpec, 'expected a plugin spec such as ce() or samn()')).default([]),
 });
 
@@ -64,7 +69,13 @@ export function resolveRunConfig(config: RunConfig): ResolvedRunConfig {
   const names = parsed.data.stages.map((s) => s.name);
   const repeated = names.find((name, i) => names.indexOf(name) !== i);
   if (repeated !== undefined) throw new LtError('CONFIG_INVALID', `Invalid run configuration: two stages are named '${repeated}'`);
+  if (parsed.data.stages[0].initFrom === 'best-on-test') {
+    throw new LtError('CONFIG_INVALID', `Invalid run configuration: stages.0.initFrom is 'best-on-test' but there is no previous stage`);
+  }
   for (const [i, stage] of parsed.data.stages.entries()) {
+    if (stage.initFrom === 'best-on-test' && !parsed.data.evaluation.everyEpoch) {
+      throw new LtError('CONFIG_INVALID', `Invalid run configuration: stages.${i}.initFrom 'best-on-test' needs evaluation.everyEpoch`);
+    }
     if (stage.warmupEpochs > stage.epochs) {
       throw new LtError('CONFIG_INVALID', `Invalid run configuration: stages.${i}.warmupEpochs (${stage.warmupEpochs}) exceeds epochs (${stage.epochs})`);
     }

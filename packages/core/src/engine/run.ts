@@ -15,6 +15,7 @@ import { version } from '../version.js';
 import { resolveRunConfig, type ResolvedRunConfig, type RunConfig } from './config.js';
 import { prepareStage, computeStep, type PreparedStage } from './stage.js';
 import { computeFeatureCache } from './featureCache.js';
+import { BestSnapshot } from './bestSnapshot.js';
 import { RunDirectory } from './runDir.js';
 import type { EpochRecord, ProgressEvent, RunManifest, RunReport, StageReport } from './records.js';
 
@@ -88,9 +89,17 @@ export class Run {
 
     const reports: StageReport[] = [];
     const rows: EpochRecord[] = [];
+    let best: BestSnapshot | undefined;
     for (const [index, stage] of config.stages.entries()) {
       const { plugins, ...rest } = stage;
       const settings: StageSettings = { ...rest, index };
+      if (best !== undefined) {
+        // Only kept when this stage asked for it, and only when the best epoch was not the last one.
+        logger.info(`stage ${settings.name} starts from epoch ${best.epoch + 1} of the previous stage (best on test)`);
+        best.restore(modelVariables(model), `best-on-test snapshot of stage ${config.stages[index - 1].name}`);
+        best = undefined;
+      }
+      const keepBest = config.stages[index + 1]?.initFrom === 'best-on-test';
       const prepared = prepareStage({
         settings,
         plugins,
@@ -109,7 +118,14 @@ export class Run {
         assignWeights(modelVariables(model), saved.weights, dir!.checkpoint(settings.name));
         tf.dispose(Object.values(saved.weights));
         const final = evaluate(model, dataset, evaluation);
-        reports.push(stageReport(settings.name, history, final, model, 0));
+        const report = stageReport(settings.name, history, final, model, 0);
+        reports.push(report);
+        if (keepBest && report.best.epoch !== history.length - 1) {
+          best = await BestSnapshot.read(dir!.bestCheckpoint(settings.name));
+          if (best?.epoch !== report.best.epoch) {
+            throw new LtError('RESUME_NO_BEST', `cannot resume: ${dir!.bestCheckpoint(settings.name)} does not hold the best epoch (${report.best.epoch + 1}) of stage ${settings.name}`);
+          }
+        }
         rows.push(...history);
         await dir?.writeStageOutputs(manifest, reports);
         emit({ type: 'stage-skipped', stage: settings.name, reason: 'finished in the checkpoint being resumed' });
@@ -117,13 +133,16 @@ export class Run {
       }
       const resumeFrom = saved?.json.userDefinedMetadata;
       if (dir && (options.resume || index === 0)) await dir.resetMetrics([...rows, ...(resumeFrom?.history ?? [])]);
-      const report = await trainStage(prepared, {
+      const trained = await trainStage(prepared, {
         evaluation,
         emit,
         dir,
         topology: { model: config.model.name, options: config.model.options },
         resume: saved === undefined ? undefined : { history: saved.json.userDefinedMetadata.history, weights: saved.weights },
+        keepBest,
       });
+      const report = trained.report;
+      best = trained.best;
       if (saved) tf.dispose(Object.values(saved.weights));
       reports.push(report);
       rows.push(...report.history);
@@ -162,9 +181,11 @@ interface TrainIo {
   readonly dir: RunDirectory | undefined;
   readonly topology: Record<string, unknown>;
   readonly resume: { history: EpochRecord[]; weights: tf.NamedTensorMap } | undefined;
+  /** Keep a snapshot of the best-on-test epoch for the next stage. */
+  readonly keepBest: boolean;
 }
 
-async function trainStage(prepared: PreparedStage, io: TrainIo): Promise<StageReport> {
+async function trainStage(prepared: PreparedStage, io: TrainIo): Promise<{ report: StageReport; best?: BestSnapshot }> {
   const { context, hooks, model } = prepared;
   const settings = context.stage;
   const started = now();
@@ -175,6 +196,12 @@ async function trainStage(prepared: PreparedStage, io: TrainIo): Promise<StageRe
     optimizer.load(io.resume.weights);
   }
   const startEpoch = history.length;
+  let best: BestSnapshot | undefined;
+  let bestTop1 = -Infinity;
+  if (io.keepBest) {
+    for (const row of history) if (row.test && row.test.top1 > bestTop1) bestTop1 = row.test.top1;
+    best = (io.dir && startEpoch > 0 ? await BestSnapshot.read(io.dir.bestCheckpoint(settings.name)) : undefined) ?? new BestSnapshot();
+  }
   if (prepared.useFeatureCache && startEpoch < settings.epochs) {
     prepared.featureCache = computeFeatureCache(model.backbone, context.dataset, io.evaluation.batchSize, context.rng.fork('feature-cache'));
   }
@@ -250,6 +277,11 @@ async function trainStage(prepared: PreparedStage, io: TrainIo): Promise<StageRe
     };
     history.push(record);
     await hooks.epochEnd.promise(context, { epoch, lr, trainLoss: record.trainLoss, metrics });
+    if (best && metrics && metrics.top1 > bestTop1) {
+      bestTop1 = metrics.top1;
+      best.take(modelVariables(model), epoch);
+      if (io.dir) await saveCheckpoint(io.dir.bestCheckpoint(settings.name), best.variables(), io.topology, { epoch });
+    }
     if (io.dir) {
       await saveCheckpoint(
         io.dir.checkpoint(settings.name),
@@ -269,7 +301,12 @@ async function trainStage(prepared: PreparedStage, io: TrainIo): Promise<StageRe
   const final = lastMetrics ?? evaluate(model, context.dataset, io.evaluation);
   const report = stageReport(settings.name, history, final, model, now() - started);
   io.emit({ type: 'stage-end', report });
-  return report;
+  if (best !== undefined && best.epoch !== report.best.epoch) {
+    // The last epoch is the best one (ties go to it, as in the report): the model already holds it.
+    best.dispose();
+    best = undefined;
+  }
+  return { report, best };
 }
 
 function stageReport(

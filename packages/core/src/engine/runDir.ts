@@ -13,6 +13,11 @@ export class RunDirectory {
     return join(this.path, 'checkpoints', stage);
   }
 
+  /** Folder of a stage's best-on-test snapshot (kept only when the next stage starts from it). */
+  bestCheckpoint(stage: string): string {
+    return join(this.path, 'best-on-test', stage);
+  }
+
   /** Creates the folder. */
   async create(): Promise<void> {
     await mkdir(this.path, { recursive: true });

@@ -23,6 +23,8 @@ export interface StageSettings {
   readonly augment: boolean;
   /** Whether a frozen, eval-mode, un-augmented stage may train on features computed once. */
   readonly featureCache: boolean;
+  /** Whether the stage starts from the previous stage's final weights or its best-on-test epoch. */
+  readonly initFrom: 'final' | 'best-on-test';
 }
 
 /** What every hook tap of a stage receives. */
