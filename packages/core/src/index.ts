@@ -58,6 +58,6 @@ export { selectBackend, type BackendChoice, type BackendInfo } from './backend/s
 export { resolveRunConfig, type RunConfig, type StageConfig, type ResolvedRunConfig } from './engine/config.js';
 export { createRun, Run, type StartOptions } from './engine/run.js';
 export type { EpochRecord, StageReport, RunReport, RunManifest, ProgressEvent } from './engine/records.js';
-export { version } from './version.js';
+export { version, packageVersion } from './version.js';
 export { conv2d, type Conv2DPad } from './ops/conv2d.js';
 export { batchNorm, type BatchNormParams, type BatchNormOptions } from './ops/batchNorm.js';

@@ -1,7 +1,12 @@
 import { createRequire } from 'node:module';
 
-// Read from package.json (one level above both src/ and dist/) so the version is never written twice.
-const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
+/**
+ * The version in the package.json one folder above the calling module (a package's `src/` and `dist/` both sit
+ * directly under its root), so a package never writes its version twice.
+ */
+export function packageVersion(moduleUrl: string): string {
+  return (createRequire(moduleUrl)('../package.json') as { version: string }).version;
+}
 
 /** The installed version of @lt/core. */
-export const version: string = pkg.version;
+export const version: string = packageVersion(import.meta.url);

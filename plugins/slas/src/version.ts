@@ -1,7 +1,4 @@
-import { createRequire } from 'node:module';
-
-// Read from package.json (one level above both src/ and dist/) so the version is never written twice.
-const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
+import { packageVersion } from '@lt/core';
 
 /** The installed version of @lt/slas. */
-export const version: string = pkg.version;
+export const version: string = packageVersion(import.meta.url);

@@ -205,7 +205,9 @@ async function trainStage(prepared: PreparedStage, io: TrainIo): Promise<{ repor
   if (prepared.useFeatureCache && startEpoch < settings.epochs) {
     prepared.featureCache = computeFeatureCache(model.backbone, context.dataset, io.evaluation.batchSize, context.rng.fork('feature-cache'));
   }
-  const stepsPerEpoch = prepared.sampler.epoch(context.rng.fork('epoch', startEpoch)).length;
+  // The first epoch's batches are drawn once, here, and both announced and trained on.
+  const firstBatches = prepared.sampler.epoch(context.rng.fork('epoch', startEpoch));
+  const stepsPerEpoch = firstBatches.length;
   io.emit({
     type: 'stage-start',
     stage: settings.name,
@@ -219,7 +221,7 @@ async function trainStage(prepared: PreparedStage, io: TrainIo): Promise<{ repor
   for (let epoch = startEpoch; epoch < settings.epochs; epoch++) {
     const lr = prepared.schedule(epoch);
     await hooks.epochStart.promise(context, epoch);
-    const batches = prepared.sampler.epoch(context.rng.fork('epoch', epoch));
+    const batches = epoch === startEpoch ? firstBatches : prepared.sampler.epoch(context.rng.fork('epoch', epoch));
     const epochStarted = now();
     let lossSum = 0;
     let seen = 0;
