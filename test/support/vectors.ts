@@ -3,9 +3,12 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 
-/** ../shared/vectors/reference.json beside the repository: float64 values from the reference PyTorch code. */
-export function readReferenceVectors<T>(): T {
-  return JSON.parse(readFileSync(new URL('../../../shared/vectors/reference.json', import.meta.url), 'utf8')) as T;
+/** The vector files kept in `test/vectors/` (provenance in its README). */
+export type VectorFile = 'reference.json' | 'baselines.json';
+
+/** A reference-vector file of `test/vectors/`: float64 values computed by the official PyTorch code. */
+export function readReferenceVectors<T>(file: VectorFile = 'reference.json'): T {
+  return JSON.parse(readFileSync(new URL(`../vectors/${file}`, import.meta.url), 'utf8')) as T;
 }
 
 /** Asserts |actual − expected| ≤ tolerance element-wise, reporting the first index that fails. */
