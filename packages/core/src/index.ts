@@ -13,6 +13,7 @@ export type {
   Module,
   Backbone,
   ClassifierHead,
+  DenseFold,
   ExtraModule,
   ModelParts,
   ModelSpec,

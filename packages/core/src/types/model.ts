@@ -44,6 +44,17 @@ export interface ClassifierHead extends Module {
   weightNorms(): number[];
   /** The head's configuration, saved in checkpoints so the head can be rebuilt. */
   readonly config: Readonly<Record<string, unknown>>;
+  /**
+   * The head as one dense layer, logits = features·weightᵀ + bias (weight [C, D]), with every method-specific
+   * rescaling folded in; new tensors the caller disposes. Absent where the head is not linear in its features.
+   */
+  foldToDense?(): DenseFold;
+}
+
+/** A classifier head folded into a plain dense layer (what `lt export` writes). */
+export interface DenseFold {
+  readonly weight: tf.Tensor2D;
+  readonly bias: tf.Tensor1D;
 }
 
 /** An extra trainable head added by a plugin (e.g. GLMC's projection head). */

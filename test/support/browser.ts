@@ -1,0 +1,44 @@
+// Headless Debian chromium for browser checks (tests only): puppeteer-core drives the system browser, downloads nothing.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launch, type Browser } from 'puppeteer-core';
+
+/** Where Debian's `chromium` package installs the browser (`.ci/run` installs it when missing). */
+export const chromiumPath = process.env.LT_CHROMIUM ?? '/usr/bin/chromium';
+
+/** A started headless chromium and its throwaway profile; `close()` ends both. */
+export interface HeadlessChromium {
+  readonly browser: Browser;
+  close(): Promise<void>;
+}
+
+/** Starts headless chromium with no network chatter (this machine's network is closed) and a fresh profile. */
+export async function startChromium(): Promise<HeadlessChromium> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`no browser at ${chromiumPath}: install Debian's chromium (apt-get install chromium) or set LT_CHROMIUM`);
+  }
+  const profile = mkdtempSync(join(tmpdir(), 'lt-chromium-'));
+  const browser = await launch({
+    executablePath: chromiumPath,
+    headless: true,
+    userDataDir: profile,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+  return {
+    browser,
+    async close() {
+      await browser.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
