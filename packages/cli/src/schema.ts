@@ -25,24 +25,24 @@ const stageSchema = z.strictObject({
 export const cliConfigSchema = z.strictObject({
   dataset: z
     .strictObject({
-      name: z.enum(['mnist', 'cifar10', 'cifar100']),
-      dataDir: z.string().optional(),
-      imbalance: z.number().min(1).optional(),
-      maxCount: z.number().int().positive().optional(),
-      selection: z.enum(['first', 'random']).optional(),
+      name: z.enum(['mnist', 'cifar10', 'cifar100']).describe('Dataset: MNIST (built in) or CIFAR-10/100 (binary files in dataDir).'),
+      dataDir: z.string().optional().describe('Folder with the dataset files (CIFAR binary batches, or MNIST IDX).'),
+      imbalance: z.number().min(1).optional().describe('Imbalance factor n_max / n_min of the long-tailed training split (default 100).'),
+      maxCount: z.number().int().positive().optional().describe('Training images of the most frequent class (default: the dataset\'s per-class count).'),
+      selection: z.enum(['first', 'random']).optional().describe('Which images of a class the long-tailed split keeps: the `first` n (reference code) or a seeded `random` subset.'),
     })
     .default({ name: 'mnist' }),
   model: z
     .strictObject({
-      name: z.enum(['cnn', 'mlp', 'resnet8', 'resnet20', 'resnet32', 'resnet56']),
-      width: z.enum(['standard', 'wide']).optional(),
+      name: z.enum(['cnn', 'mlp', 'resnet8', 'resnet20', 'resnet32', 'resnet56']).describe('Network: small CNN, MLP, or a CIFAR ResNet (default: cnn for MNIST, wide resnet32 for CIFAR).'),
+      width: z.enum(['standard', 'wide']).optional().describe('ResNet channel widths: `standard` 16-32-64, `wide` 32-64-128 (the reference code\'s).'),
     })
     .optional(),
   /** A built-in two-stage recipe (`ce`, `ce+samn`, …); `stages` gives them explicitly instead. */
-  method: z.string().optional(),
+  method: z.string().optional().describe('A built-in two-stage recipe (`lt train --help` lists them); `stages` gives the stages explicitly instead.'),
   seed: z.number().int().default(0),
   backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
-  out: z.string().optional(),
+  out: z.string().optional().describe('Run directory (default runs/<dataset>-lt-<time>).'),
   stages: z.array(stageSchema).min(1).optional(),
   evaluation: z
     .strictObject({
