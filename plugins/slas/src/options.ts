@@ -4,6 +4,7 @@ import { smoothingShapes, type SmoothingShape } from './labelAwareSmoothing.js';
 
 /** The named recipes of `slas({ preset })` (see presets.ts). */
 export const slasPresetNames = ['samn-reference', 'samn-reference-baseline', 'mislas'] as const;
+/** A preset name of `slas({ preset })`. */
 export type SlasPresetName = (typeof slasPresetNames)[number];
 
 /** Which sampler stage 2 uses: the engine's instance-balanced shuffle, or MiSLAS's class-balanced sampler. */

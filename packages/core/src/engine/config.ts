@@ -48,7 +48,7 @@ const runSchema = z.strictObject({
 });
 
 /** The zod schema `resolveRunConfig` validates with; the CLI reference (docs/cli.md) takes the engine's defaults from it. */
-export { runSchema as runConfigSchema };
+export const runConfigSchema = runSchema;
 
 function isPluginSpec(value: unknown): value is PluginSpec {
   const spec = value as PluginSpec;
