@@ -1,8 +1,11 @@
 // Renders docs/cli.md from what the CLI package exports: the config file's zod schema (with the engine's defaults
 // and descriptions for the fields it passes through), every `<command>Help` text, and the plugins config files name.
+// A field's description is its `.describe()` text, else the doc comment on the field in the schema's source
+// (the CLI's, else the engine's).
 import { z } from 'zod';
 import * as cli from '@lt/cli';
 import { runConfigSchema } from '@lt/core';
+import { fieldComments } from './schemaComments.js';
 
 /** A JSON Schema node as `z.toJSONSchema` writes it (only the keys the reference reads). */
 interface JsonSchema {
@@ -97,6 +100,8 @@ function collect(node: JsonSchema, path: string[], engine: JsonSchema | undefine
   }
   const object = variants[0] ?? node;
   if (object.type === 'array' && object.items !== undefined) return collect(object.items, [...path, '[]'], engine, rows, label);
+  const comments = fieldComments(Object.keys(object.properties ?? {}));
+  const engineComments = fieldComments(Object.keys(lookup(engine, path)?.properties ?? {}));
   for (const [key, child] of Object.entries(object.properties ?? {})) {
     const childPath = [...path, key];
     const fromEngine = lookup(engine, childPath);
@@ -107,7 +112,7 @@ function collect(node: JsonSchema, path: string[], engine: JsonSchema | undefine
       type: typeOf(child),
       fallback: fallback !== undefined ? code(fallback) : required ? '**required**' : '—',
       allowed: allowedOf(child),
-      description: child.description ?? fromEngine?.description ?? '',
+      description: child.description ?? comments.get(key) ?? fromEngine?.description ?? engineComments.get(key) ?? '',
     });
     const inner = child.type === 'array' ? child.items : child;
     const nested = inner?.properties !== undefined || (inner?.anyOf ?? inner?.oneOf)?.some((v) => v.properties !== undefined);
@@ -132,7 +137,7 @@ function commandHelps(): Array<[string, string]> {
 /** A plugin's options; the defaults are what its factory fills in with no options (a preset's values included). */
 function pluginSection(name: string, factory: (typeof cli.pluginFactories)[string]): string {
   const spec = factory({});
-  if (spec.token === undefined) return `### \`${name}\`\n\nNo options.`;
+  if (spec.token === undefined) return `### \`${name}\` (${spec.name})\n\nNo options.`;
   const rows: FieldRow[] = [];
   collect(toJson(spec.token.schema), [], undefined, rows);
   const filled = rows.map((row) => (row.field in spec.options ? { ...row, fallback: code(spec.options[row.field]) } : row));

@@ -35,6 +35,7 @@ export function mislasStepSchedule({ lr, epochs, warmupEpochs = 5 }: MislasStepS
 
 /** The options of `mislasSchedule()`. */
 export const mislasScheduleOptionsSchema = z.strictObject({
+  /** Epochs of linear warm-up (lr·e'/W for e' = e + 1 ≤ W); MiSLAS uses 5. */
   warmupEpochs: z.number().int().nonnegative().default(5),
 });
 

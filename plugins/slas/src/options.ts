@@ -37,6 +37,7 @@ export const slasOptionsSchema = z
     classifierLrFactor: z.number().positive().default(1),
     /** Learning-rate factor of the LWS scale. */
     lwsLrFactor: z.number().positive().default(1),
+    /** Stage-2 sampler: the engine's instance-balanced shuffle, or MiSLAS's class-balanced one. */
     sampler: z.enum(['instance-balanced', 'class-balanced']).default('instance-balanced'),
     /** Consecutive samples per drawn class of the class-balanced sampler (MiSLAS: 4). */
     samplesPerClass: z.number().int().positive().default(4),

@@ -6,42 +6,60 @@ import type { Logger } from '../types/logger.js';
 import { LtError } from '../errors.js';
 
 const stageSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'use letters, digits, _ . - (it names a folder)').describe('Stage name; names its checkpoint folder, so letters, digits, _ . - only.'),
-  epochs: z.number().int().positive().describe('Number of epochs the stage trains.'),
-  batchSize: z.number().int().positive().default(64).describe('Training images per step.'),
-  lr: z.number().positive().default(0.01).describe('Peak learning rate of the cosine schedule (after warm-up).'),
-  weightDecay: z.number().nonnegative().default(5e-3).describe('L2 weight decay of SGD.'),
-  momentum: z.number().min(0).max(1).default(0.9).describe('SGD momentum.'),
-  freeze: z.enum(['none', 'backbone']).default('none').describe('`backbone`: train only the classifier head (stage 2 of a two-stage method).'),
-  /** BatchNorm in a frozen-backbone stage; `recalibrate` is the reference code's behaviour (ALGORITHMS.md F6). */
-  batchNorm: z.enum(['frozen', 'recalibrate']).default('recalibrate').describe('BatchNorm of a frozen backbone: `recalibrate` (reference code) re-estimates running statistics in training mode; `frozen` keeps them (eval mode).'),
-  warmupEpochs: z.number().int().nonnegative().default(0).describe('Epochs of linear learning-rate warm-up before the cosine decay.'),
-  augment: z.boolean().default(true).describe('Apply the dataset\'s training augmentation (crop + flip for CIFAR).'),
+  /** Stage name; names its checkpoint folder, so letters, digits, _ . - only. */
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'use letters, digits, _ . - (it names a folder)'),
+  /** Number of epochs the stage trains. */
+  epochs: z.number().int().positive(),
+  /** Training images per step. */
+  batchSize: z.number().int().positive().default(64),
+  /** Peak learning rate of the cosine schedule (after warm-up). */
+  lr: z.number().positive().default(0.01),
+  /** L2 weight decay of SGD. */
+  weightDecay: z.number().nonnegative().default(5e-3),
+  /** SGD momentum. */
+  momentum: z.number().min(0).max(1).default(0.9),
+  /** `backbone`: train only the classifier head (stage 2 of a two-stage method). */
+  freeze: z.enum(['none', 'backbone']).default('none'),
+  /** BatchNorm of a frozen backbone: `recalibrate` (reference code) re-estimates running statistics in training mode; `frozen` keeps them (eval mode). */
+  batchNorm: z.enum(['frozen', 'recalibrate']).default('recalibrate'),
+  /** Epochs of linear learning-rate warm-up before the cosine decay. */
+  warmupEpochs: z.number().int().nonnegative().default(0),
+  /** Apply the dataset's training augmentation (crop + flip for CIFAR). */
+  augment: z.boolean().default(true),
   /** Train a frozen, eval-mode, un-augmented stage on features computed once (identical results, far faster). */
-  featureCache: z.boolean().default(true).describe('Train a frozen, eval-mode, un-augmented stage on backbone features computed once (same results, far faster).'),
+  featureCache: z.boolean().default(true),
   /**
    * What this stage starts from: the previous stage's `final` weights, or its epoch with the best test top-1
    * (`best-on-test`, what the SAMN reference code loads for stage 2 — a choice made on the test set).
    */
-  initFrom: z.enum(['final', 'best-on-test']).default('final').describe('Start from the previous stage\'s `final` weights, or from its epoch with the best test top-1 (`best-on-test`, the SAMN reference\'s choice; selected on the test set).'),
-  plugins: z.array(z.custom<PluginSpec>(isPluginSpec, 'expected a plugin spec such as ce() or samn()')).default([]).describe('The methods this stage runs, in tap order.'),
+  initFrom: z.enum(['final', 'best-on-test']).default('final'),
+  /** The methods this stage runs, in tap order. */
+  plugins: z.array(z.custom<PluginSpec>(isPluginSpec, 'expected a plugin spec such as ce() or samn()')).default([]),
 });
 
 const evaluationSchema = z.strictObject({
-  flipTTA: z.union([z.boolean(), z.literal('auto')]).default('auto').describe('Average the logits of each test image and its horizontal flip (SAMN reference); `auto`: when the dataset says flips keep labels.'),
+  /** Average the logits of each test image and its horizontal flip (SAMN reference); `auto`: when the dataset says flips keep labels. */
+  flipTTA: z.union([z.boolean(), z.literal('auto')]).default('auto'),
   // Small enough that a wide ResNet's activations for one batch stay far below wasm's 4 GiB heap.
-  batchSize: z.number().int().positive().default(128).describe('Test images per forward pass.'),
-  manyMediumFew: z.enum(['paper', 'reference-code']).default('paper').describe('Group boundaries: `paper` Few is n < 20; `reference-code` Few is n ≤ 20 (ALGORITHMS.md A4).'),
-  emptyGroup: z.enum(['null', 'zero']).default('null').describe('An empty Many/Medium/Few group reports `null`, or `0` as the reference code prints it.'),
-  everyEpoch: z.boolean().default(true).describe('Evaluate on the test set after every epoch (else only after the last).'),
+  /** Test images per forward pass. */
+  batchSize: z.number().int().positive().default(128),
+  /** Group boundaries: `paper` Few is n < 20; `reference-code` Few is n ≤ 20 (ALGORITHMS.md A4). */
+  manyMediumFew: z.enum(['paper', 'reference-code']).default('paper'),
+  /** An empty Many/Medium/Few group reports `null`, or `0` as the reference code prints it. */
+  emptyGroup: z.enum(['null', 'zero']).default('null'),
+  /** Evaluate on the test set after every epoch (else only after the last). */
+  everyEpoch: z.boolean().default(true),
 });
 
 const runSchema = z.strictObject({
   dataset: z.custom<DatasetSpec>((v) => typeof (v as DatasetSpec)?.load === 'function', 'expected a dataset spec such as mnistLT()'),
   model: z.custom<ModelSpec>((v) => typeof (v as ModelSpec)?.build === 'function', 'expected a model spec such as cnn()'),
-  seed: z.number().int().default(0).describe('One seed for split selection, initialisation, sampling and augmentation.'),
-  backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto').describe('TensorFlow.js backend; `auto` takes tfjs-node(-gpu) when installed, else wasm, else cpu.'),
-  outDir: z.string().optional().describe('Run directory; nothing is written when absent.'),
+  /** One seed for split selection, initialisation, sampling and augmentation. */
+  seed: z.number().int().default(0),
+  /** TensorFlow.js backend; `auto` takes tfjs-node(-gpu) when installed, else wasm, else cpu. */
+  backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  /** Run directory; nothing is written when absent. */
+  outDir: z.string().optional(),
   stages: z.array(stageSchema).min(1),
   evaluation: evaluationSchema.default(evaluationSchema.parse({})),
   logger: z.custom<Logger>((v) => typeof (v as Logger)?.info === 'function').optional(),
