@@ -21,10 +21,23 @@ function markdownFiles(dir = 'docs'): string[] {
   return files;
 }
 
-/** Relative link targets in markdown `text` (of a file in `dir`) that do not exist. */
+/** GitHub's anchor of a heading: lower case, punctuation dropped, spaces to hyphens. */
+const slug = (heading: string): string => heading.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+
+/** The anchors of a markdown text's headings. */
+const anchors = (text: string): Set<string> => new Set([...text.matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1])));
+
+/** Relative links in markdown `text` (of a file in `dir`) whose file, or whose heading anchor in it, does not exist. */
 function brokenLinks(text: string, dir: string): string[] {
-  const targets = [...text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)].map((m) => m[1]).filter((t) => !/^[a-z]+:/.test(t));
-  return targets.filter((target) => !existsSync(join(root, dir, target))).map((target) => `${dir}/${target}`);
+  const links = [...text.matchAll(/\]\(([^)#\s]*)(?:#([^)\s]*))?\)/g)].filter((m) => !/^[a-z]+:/.test(m[1]));
+  return links
+    .filter(([, target, anchor]) => {
+      const path = join(root, dir, target);
+      if (target !== '' && !existsSync(path)) return true;
+      if (anchor === undefined || !(target === '' || target.endsWith('.md'))) return false;
+      return !anchors(target === '' ? text : readFileSync(path, 'utf8')).has(anchor);
+    })
+    .map(([, target, anchor]) => `${dir}/${target}${anchor === undefined ? '' : `#${anchor}`}`);
 }
 
 describe('docs/cli.md', () => {
@@ -63,11 +76,12 @@ describe('docs/architecture.md', () => {
 });
 
 describe('the docs', () => {
-  it('link only to files that exist', () => {
+  it('link only to files and headings that exist', () => {
     expect(markdownFiles().flatMap((file) => brokenLinks(read(file), dirname(file)))).toEqual([]);
   });
 
   it('would notice a broken link', () => {
-    expect(brokenLinks('[ok](architecture.md) [gone](no-such-page.md#x)', 'docs')).toEqual(['docs/no-such-page.md']);
+    const text = '# Top\n[ok](architecture.md#hooks) [here](#top) [gone](no-such-page.md#x) [no heading](architecture.md#nope)';
+    expect(brokenLinks(text, 'docs')).toEqual(['docs/no-such-page.md#x', 'docs/architecture.md#nope']);
   });
 });
