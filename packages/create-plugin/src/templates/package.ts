@@ -6,7 +6,7 @@ export const packageJson = ({ name }: TemplateInput): string => {
   const lt = `^${versions.lt}`;
   const pkg = {
     name,
-    version: '0.1.0',
+    version: '0.0.0',
     description: 'An lt plugin: class-weighted cross-entropy on the loss hook.',
     keywords: ['lt', 'lt-plugin', 'long-tailed', 'tensorflowjs'],
     license: 'MIT',
