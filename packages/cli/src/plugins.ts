@@ -6,13 +6,13 @@ import { glmc, glmcClassifier } from '@lt/glmc';
 
 /** Plugin factories the CLI and config files can name. */
 const registry: Readonly<Record<string, (options: Record<string, unknown>) => PluginSpec>> = {
-  ce: () => ce(),
+  ce: (options) => ce(options as Record<string, never>),
   samn: (options) => samn(options as SamnOptionsInput),
   slas: (options) => slas(options as SlasOptionsInput),
   mixup: (options) => mixup(options as Parameters<typeof mixup>[0]),
   'mislas-schedule': (options) => mislasSchedule(options as Parameters<typeof mislasSchedule>[0]),
   glmc: (options) => glmc(options as Parameters<typeof glmc>[0]),
-  'glmc-classifier': () => glmcClassifier(),
+  'glmc-classifier': (options) => glmcClassifier(options as Record<string, never>),
 };
 
 /** Builds a plugin spec from its config-file name and options. */

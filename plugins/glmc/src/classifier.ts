@@ -36,4 +36,4 @@ export class GlmcClassifierPlugin implements LtPlugin {
 }
 
 /** GLMC's classifier stage: `[glmcClassifier(), samn()]` with `glmcClassifierStage` settings is GLMC + SAMN. */
-export const glmcClassifier = (): PluginSpec => definePlugin(GlmcClassifierPlugin);
+export const glmcClassifier = (options?: Record<string, never>): PluginSpec => definePlugin(GlmcClassifierPlugin, undefined, options);
