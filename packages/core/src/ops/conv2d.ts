@@ -110,6 +110,11 @@ function paddedConv(
  * rotated, in/out-swapped kernel (the "full" correlation written with forward ops only).
  */
 function inputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, g: Geometry): tf.Tensor4D {
+  if (g.inChannels % 4 === 0 && nativeKernelsActive()) {
+    // lt's wasm kernel scatters dy·Wᵀ straight into dx: no zero-interleaving for strides, no rotated kernel.
+    const xShape = [g.batch, g.inHeight, g.inWidth, g.inChannels];
+    return tf.engine().runKernel(NativeKernelName.conv2DInputGrad, { dy, filter }, { xShape, stride: g.stride, padTop: g.padTop, padLeft: g.padLeft }) as tf.Tensor4D;
+  }
   const spread = zeroInterleave(dy, g.stride);
   // Output row i of the valid conv reads padded rows i..i+kh−1; row i must be input row i, which sits at
   // row i+padTop of the forward's padded input, so the spread gradient starts kh−1−padTop rows in.
@@ -182,4 +187,14 @@ export function conv2d(x: tf.Tensor4D, filter: tf.Tensor4D, strides: number = 1,
     };
   });
   return op(x, filter);
+}
+
+/** ∂L/∂x of `conv2d(x, filter, strides, pad)` for the upstream gradient `dy`, as its gradient computes it. */
+export function conv2dInputGradient(xShape: readonly number[], dy: tf.Tensor4D, filter: tf.Tensor4D, strides: number, pad: Conv2DPad): tf.Tensor4D {
+  return tf.tidy(() => inputGradient(dy, filter, geometry(xShape, filter.shape, strides, pad)));
+}
+
+/** ∂L/∂filter of `conv2d(x, filter, strides, pad)` for the upstream gradient `dy`, as its gradient computes it. */
+export function conv2dFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: readonly number[], strides: number, pad: Conv2DPad): tf.Tensor4D {
+  return tf.tidy(() => filterGradient(x, dy, geometry(x.shape, filterShape, strides, pad)));
 }

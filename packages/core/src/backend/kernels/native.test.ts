@@ -73,11 +73,12 @@ describe("lt's native wasm kernels", () => {
     ['3×2 stride 1 valid, 4 → 9', [2, 9, 8, 4], [3, 2, 4, 9], 1, 'valid'],
     ['1×1 stride 2, 5 → 4', [2, 6, 6, 5], [1, 1, 5, 4], 2, 'same'],
     ['5×5 stride 1 pad 2, 16 → 8', [1, 6, 5, 16], [5, 5, 16, 8], 1, 2],
+    ['3×3 stride 2 same, 12 → 4, odd sizes', [2, 9, 7, 12], [3, 3, 12, 4], 2, 'same'],
   ];
-  it.each(convCases)('conv2d filter gradient matches cpu: %s', async (_name, xShape, wShape, stride, pad) => {
+  it.each(convCases)('conv2d gradients (dx and dW) match cpu: %s', async (_name, xShape, wShape, stride, pad) => {
     const [xv, wv] = [values(xShape, 1), values(wShape, 2)];
     const { cpu, wasm } = await onBoth(() => {
-      const [x, w] = [tf.tensor(xv as number[], xShape) as tf.Tensor4D, tf.tensor(wv as number[], wShape) as tf.Tensor4D];
+      const [x, w] = [tf.tensor4d(xv as number[], xShape as [number, number, number, number]), tf.tensor4d(wv as number[], wShape as [number, number, number, number])];
       const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad))))([x, w]);
       tf.dispose([x, w]);
       return grads;
@@ -124,7 +125,7 @@ describe("lt's native wasm kernels", () => {
     const sgd = new Sgd(variables.map((variable, i) => ({ name: `v${i}`, variable })), { momentum: 0.9, weightDecay: 1e-3 });
     const step = () =>
       tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(batchNorm(conv2d(x, w, 2), params, { mode: 'train' }))), variables);
+        const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(batchNorm(conv2d(x, w as tf.Tensor4D, 2), params, { mode: 'train' }))), variables);
         sgd.step(grads, 0.1);
         return value;
       }).dispose();

@@ -2,6 +2,7 @@
 // reached through the ops that check `nativeKernelsActive()` first, so plain tfjs-backend-wasm and the cpu backend
 // keep their tf-op paths.
 import { getBackend, backend as activeBackend, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { KernelComposer } from './compose.js';
 import { nativeKernelsFor, type NativeKernels, type WasmBackendLike } from '../native/load.js';
 
 /** Kernel names of lt's native wasm kernels (tf.engine().runKernel). */
@@ -10,6 +11,7 @@ export const NativeKernelName = {
   batchNormTrain: 'LtBatchNormTrain',
   batchNormGrad: 'LtBatchNormGrad',
   conv2DFilterGrad: 'LtConv2DFilterGrad',
+  conv2DInputGrad: 'LtConv2DInputGrad',
 } as const;
 
 /** Whether the active backend is wasm with lt's native kernels loaded into its memory. */
@@ -81,5 +83,19 @@ const conv2DFilterGrad = config(NativeKernelName.conv2DFilterGrad, (native, back
   return dw;
 });
 
+const conv2DInputGrad = config(NativeKernelName.conv2DInputGrad, (native, backend, { dy, filter }, attrs) => {
+  const { xShape, stride, padTop, padLeft } = attrs as { xShape: [number, number, number, number]; stride: number; padTop: number; padLeft: number };
+  const [n, ih, iw, ci] = xShape;
+  const [, oh, ow, co] = dy.shape;
+  const [kh, kw] = filter.shape;
+  if (ci % 4 !== 0) throw new Error(`lt: ${NativeKernelName.conv2DInputGrad} needs input channels in multiples of 4, got ${ci}`);
+  // [kh, kw, ci, co] → [kh, kw, co, ci] so the kernel reads each output channel's weights as contiguous vectors.
+  const k = new KernelComposer(backend, 'wasm');
+  const wt = k.run('Transpose', { x: filter }, { perm: [0, 1, 3, 2] });
+  const dx = backend.makeOutput(xShape, 'float32');
+  native.conv2d_input_grad(at(backend, dy), at(backend, wt), at(backend, dx), n, ih, iw, ci, oh, ow, co, kh, kw, stride, padTop, padLeft);
+  return k.finish(dx);
+});
+
 /** The native kernels' configs, for registration. */
-export const nativeKernelConfigs: readonly KernelConfig[] = [sgdMomentum, batchNormTrain, batchNormGrad, conv2DFilterGrad];
+export const nativeKernelConfigs: readonly KernelConfig[] = [sgdMomentum, batchNormTrain, batchNormGrad, conv2DFilterGrad, conv2DInputGrad];

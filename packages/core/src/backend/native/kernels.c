@@ -207,3 +207,63 @@ void conv2d_filter_grad(const float *x, const float *dy, float *dw, int n, int i
     }
   }
 }
+
+// One register tile of the input gradient: `rows` output positions (1 or 4, consecutive columns) × `vecs` groups of 4
+// input channels (1 or 2), summed over all output channels: dx[pos] += Σ_o dy[pos, o] · wt[o, i].
+static inline __attribute__((always_inline)) void input_tile(const float *dyp, const float *wt, float *dxp, int rows,
+                                                             int vecs, int co, int ci, int dx_step) {
+  v128_t acc[4][2];
+  for (int r = 0; r < rows; r++)
+    for (int j = 0; j < vecs; j++) acc[r][j] = wasm_v128_load(dxp + (long)r * dx_step + 4 * j);
+  for (int o = 0; o < co; o++) {
+    v128_t w[2];
+    for (int j = 0; j < vecs; j++) w[j] = wasm_v128_load(wt + (long)o * ci + 4 * j);
+    for (int r = 0; r < rows; r++) {
+      v128_t d = wasm_v128_load32_splat(dyp + (long)r * co + o);
+      for (int j = 0; j < vecs; j++) acc[r][j] = wasm_f32x4_add(acc[r][j], wasm_f32x4_mul(d, w[j]));
+    }
+  }
+  for (int r = 0; r < rows; r++)
+    for (int j = 0; j < vecs; j++) wasm_v128_store(dxp + (long)r * dx_step + 4 * j, acc[r][j]);
+}
+
+// dx[n, h·s + a − pad_top, w·s + b − pad_left, i] += Σ_o dy[n, h, w, o] · W[a, b, i, o] (NHWC), with
+// wt = W transposed to [kh, kw, co, ci] and ci a multiple of 4: each (a, b) is a GEMM of dy's rows by wt[a, b]
+// scattered into dx, so strided convolutions cost no zero-interleaving.
+EXPORT(conv2d_input_grad)
+void conv2d_input_grad(const float *dy, const float *wt, float *dx, int n, int ih, int iw, int ci, int oh, int ow,
+                       int co, int kh, int kw, int stride, int pad_top, int pad_left) {
+  long total = (long)n * ih * iw * ci;
+  for (long t = 0; t < total; t++) dx[t] = 0.0f;
+  int dx_step = stride * ci;
+  for (int b = 0; b < n; b++) {
+    for (int h = 0; h < oh; h++) {
+      for (int a = 0; a < kh; a++) {
+        int y = h * stride + a - pad_top;
+        if (y < 0 || y >= ih) continue;
+        for (int q = 0; q < kw; q++) {
+          int col_off = q - pad_left;
+          int ow0 = col_off >= 0 ? 0 : (-col_off + stride - 1) / stride;
+          int ow1 = iw - col_off <= 0 ? 0 : (iw - col_off + stride - 1) / stride;
+          if (ow1 > ow) ow1 = ow;
+          const float *wab = wt + (long)(a * kw + q) * co * ci;
+          const float *dyr = dy + ((long)b * oh + h) * ow * co;
+          float *dxr = dx + ((long)b * ih + y) * iw * ci;
+          int w = ow0;
+          for (; w + 4 <= ow1; w += 4) {
+            float *dxp = dxr + (long)(w * stride + col_off) * ci;
+            int i = 0;
+            for (; i + 8 <= ci; i += 8) input_tile(dyr + (long)w * co, wab + i, dxp + i, 4, 2, co, ci, dx_step);
+            for (; i < ci; i += 4) input_tile(dyr + (long)w * co, wab + i, dxp + i, 4, 1, co, ci, dx_step);
+          }
+          for (; w < ow1; w++) {
+            float *dxp = dxr + (long)(w * stride + col_off) * ci;
+            int i = 0;
+            for (; i + 8 <= ci; i += 8) input_tile(dyr + (long)w * co, wab + i, dxp + i, 1, 2, co, ci, dx_step);
+            for (; i < ci; i += 4) input_tile(dyr + (long)w * co, wab + i, dxp + i, 1, 1, co, ci, dx_step);
+          }
+        }
+      }
+    }
+  }
+}
