@@ -4,7 +4,7 @@ import { selectBackend } from '../../index.js';
 import { batchNorm, type BatchNormParams } from '../../ops/batchNorm.js';
 import { conv2d, type Conv2DPad } from '../../ops/conv2d.js';
 import { Sgd } from '../../optim/sgd.js';
-import { WASM_KERNELS_ENV } from '../native/load.js';
+import { nativeKernelsFor, WASM_KERNELS_ENV, type WasmBackendLike } from '../native/load.js';
 import { nativeKernelsActive } from './native.js';
 
 /** Runs `f` on cpu, then on wasm with lt's native kernels, and returns both results as plain arrays. */
@@ -137,6 +137,33 @@ describe("lt's native wasm kernels", () => {
     expect(after.numBytes).toBe(before.numBytes);
     sgd.dispose();
     tf.dispose([x, ...variables, params.runningMean, params.runningVar]);
+  });
+
+  it('splitting the conv gradients over 2 threads gives bit-identical results to 1 thread', async () => {
+    await selectBackend('wasm', { threads: 2 });
+    const runtime = nativeKernelsFor(tf.backend());
+    expect(runtime).toBeDefined();
+    if (runtime === undefined) return;
+    // Helpers start asynchronously; the threaded backend has one once it is ready.
+    for (let i = 0; i < 100 && runtime.pool.threads < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(runtime.pool.threads).toBe(2);
+    const backend = tf.backend() as WasmBackendLike;
+    const at = (t: tf.Tensor) => backend.getMemoryOffset(t.dataId);
+    const x = tf.randomNormal([3, 7, 6, 8], 0, 1, 'float32', 8);
+    const dy = tf.randomNormal([3, 4, 3, 20], 0, 1, 'float32', 9);
+    const wt = tf.randomNormal([3, 3, 20, 8], 0, 1, 'float32', 10);
+    const [dwOne, dwTwo] = [tf.zeros([3, 3, 8, 20]), tf.zeros([3, 3, 8, 20])];
+    const [dxOne, dxTwo] = [tf.zeros(x.shape), tf.zeros(x.shape)];
+    // n, ih, iw, ci, oh, ow, co, kh, kw, stride, padTop, padLeft
+    const geometry = [3, 7, 6, 8, 4, 3, 20, 3, 3, 2, 1, 1] as const;
+    runtime.kernels.conv2d_filter_grad(at(x), at(dy), at(dwOne), ...geometry, 0, 20);
+    runtime.pool.run('conv2d_filter_grad', [[at(x), at(dy), at(dwTwo), ...geometry, 0, 8], [at(x), at(dy), at(dwTwo), ...geometry, 8, 20]]);
+    runtime.kernels.conv2d_input_grad(at(dy), at(wt), at(dxOne), ...geometry, 0, 3);
+    runtime.pool.run('conv2d_input_grad', [[at(dy), at(wt), at(dxTwo), ...geometry, 0, 2], [at(dy), at(wt), at(dxTwo), ...geometry, 2, 3]]);
+    expect(Array.from(dwTwo.dataSync())).toEqual(Array.from(dwOne.dataSync()));
+    expect(Array.from(dxTwo.dataSync())).toEqual(Array.from(dxOne.dataSync()));
+    expect(tf.max(tf.abs(dwOne)).dataSync()[0]).toBeGreaterThan(0);
+    tf.dispose([x, dy, wt, dwOne, dwTwo, dxOne, dxTwo]);
   });
 
   it(`${WASM_KERNELS_ENV}=0 falls back to plain tfjs kernels`, async () => {

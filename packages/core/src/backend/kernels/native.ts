@@ -3,7 +3,7 @@
 // keep their tf-op paths.
 import { getBackend, backend as activeBackend, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { KernelComposer } from './compose.js';
-import { nativeKernelsFor, type NativeKernels, type WasmBackendLike } from '../native/load.js';
+import { nativeKernelsFor, type NativeRuntime, type WasmBackendLike } from '../native/load.js';
 
 /** Kernel names of lt's native wasm kernels (tf.engine().runKernel). */
 export const NativeKernelName = {
@@ -19,7 +19,7 @@ export function nativeKernelsActive(): boolean {
   return getBackend() === 'wasm' && nativeKernelsFor(activeBackend()) !== undefined;
 }
 
-type Call = (native: NativeKernels, backend: WasmBackendLike, inputs: Record<string, TensorInfo>, attrs: Record<string, unknown>) => TensorInfo | TensorInfo[];
+type Call = (native: NativeRuntime, backend: WasmBackendLike, inputs: Record<string, TensorInfo>, attrs: Record<string, unknown>) => TensorInfo | TensorInfo[];
 
 function config(kernelName: string, call: Call): KernelConfig {
   const kernelFunc = ({ inputs, backend, attrs }: Parameters<KernelFunc>[0]) => {
@@ -43,6 +43,14 @@ function withScratch<T>(backend: WasmBackendLike, floats: number, f: (offset: nu
   }
 }
 
+/** [0, size) cut into at most `parts` ranges whose boundaries are multiples of `align`. */
+function split(size: number, parts: number, align: number): Array<[number, number]> {
+  const step = Math.max(align, Math.ceil(size / parts / align) * align);
+  const ranges: Array<[number, number]> = [];
+  for (let begin = 0; begin < size; begin += step) ranges.push([begin, Math.min(size, begin + step)]);
+  return ranges;
+}
+
 const at = (backend: WasmBackendLike, info: TensorInfo) => backend.getMemoryOffset(info.dataId);
 const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -50,7 +58,7 @@ const sgdMomentum = config(NativeKernelName.sgdMomentum, (native, backend, { par
   const { lr, momentum, weightDecay, first } = attrs as { lr: number; momentum: number; weightDecay: number; first: boolean };
   const newParam = backend.makeOutput(param.shape, 'float32');
   const newBuffer = backend.makeOutput(param.shape, 'float32');
-  native.sgd_momentum(at(backend, param), at(backend, grad), at(backend, buffer), at(backend, newParam), at(backend, newBuffer), sizeOf(param.shape), lr, momentum, weightDecay, first ? 1 : 0);
+  native.kernels.sgd_momentum(at(backend, param), at(backend, grad), at(backend, buffer), at(backend, newParam), at(backend, newBuffer), sizeOf(param.shape), lr, momentum, weightDecay, first ? 1 : 0);
   return [newParam, newBuffer];
 });
 
@@ -60,7 +68,7 @@ const batchNormTrain = config(NativeKernelName.batchNormTrain, (native, backend,
   const [y, mean, rstd, newMean, newVar] = [x.shape, [c], [c], [c], [c]].map((shape) => backend.makeOutput(shape, 'float32'));
   // 2c doubles + 3c floats, plus one float so the doubles can start 8-byte aligned whatever malloc returns.
   withScratch(backend, 7 * c + 1, (scratch) =>
-    native.batch_norm_train(at(backend, x), at(backend, gamma), at(backend, beta), at(backend, runningMean), at(backend, runningVar), sizeOf(x.shape) / c, c, epsilon, momentum, at(backend, y), at(backend, mean), at(backend, rstd), at(backend, newMean), at(backend, newVar), (scratch + 7) & ~7),
+    native.kernels.batch_norm_train(at(backend, x), at(backend, gamma), at(backend, beta), at(backend, runningMean), at(backend, runningVar), sizeOf(x.shape) / c, c, epsilon, momentum, at(backend, y), at(backend, mean), at(backend, rstd), at(backend, newMean), at(backend, newVar), (scratch + 7) & ~7),
   );
   return [y, mean, rstd, newMean, newVar];
 });
@@ -69,7 +77,7 @@ const batchNormGrad = config(NativeKernelName.batchNormGrad, (native, backend, {
   const c = x.shape[x.shape.length - 1];
   const [dx, dGamma, dBeta] = [x.shape, [c], [c]].map((shape) => backend.makeOutput(shape, 'float32'));
   withScratch(backend, 7 * c + 1, (scratch) =>
-    native.batch_norm_grad(at(backend, dy), at(backend, x), at(backend, mean), at(backend, rstd), at(backend, gamma), sizeOf(x.shape) / c, c, at(backend, dx), at(backend, dGamma), at(backend, dBeta), (scratch + 7) & ~7),
+    native.kernels.batch_norm_grad(at(backend, dy), at(backend, x), at(backend, mean), at(backend, rstd), at(backend, gamma), sizeOf(x.shape) / c, c, at(backend, dx), at(backend, dGamma), at(backend, dBeta), (scratch + 7) & ~7),
   );
   return [dx, dGamma, dBeta];
 });
@@ -79,7 +87,9 @@ const conv2DFilterGrad = config(NativeKernelName.conv2DFilterGrad, (native, back
   const [n, ih, iw, ci] = x.shape;
   const [, oh, ow, co] = dy.shape;
   const dw = backend.makeOutput(filterShape, 'float32');
-  native.conv2d_filter_grad(at(backend, x), at(backend, dy), at(backend, dw), n, ih, iw, ci, oh, ow, co, filterShape[0], filterShape[1], stride, padTop, padLeft);
+  const common = [at(backend, x), at(backend, dy), at(backend, dw), n, ih, iw, ci, oh, ow, co, filterShape[0], filterShape[1], stride, padTop, padLeft];
+  // Threads take disjoint blocks of 8 output channels.
+  native.pool.run('conv2d_filter_grad', split(co, native.pool.threads, 8).map(([begin, end]) => [...common, begin, end]));
   return dw;
 });
 
@@ -93,7 +103,9 @@ const conv2DInputGrad = config(NativeKernelName.conv2DInputGrad, (native, backen
   const k = new KernelComposer(backend, 'wasm');
   const wt = k.run('Transpose', { x: filter }, { perm: [0, 1, 3, 2] });
   const dx = backend.makeOutput(xShape, 'float32');
-  native.conv2d_input_grad(at(backend, dy), at(backend, wt), at(backend, dx), n, ih, iw, ci, oh, ow, co, kh, kw, stride, padTop, padLeft);
+  const common = [at(backend, dy), at(backend, wt), at(backend, dx), n, ih, iw, ci, oh, ow, co, kh, kw, stride, padTop, padLeft];
+  // Threads take disjoint sets of images.
+  native.pool.run('conv2d_input_grad', split(n, native.pool.threads, 1).map(([begin, end]) => [...common, begin, end]));
   return k.finish(dx);
 });
 

@@ -148,15 +148,16 @@ static inline __attribute__((always_inline)) void filter_tile(const float *x, co
 }
 
 // dW[a, b, i, o] = Σ_{n,h,w} x[n, h·s + a − pad_top, w·s + b − pad_left, i] · dy[n, h, w, o] (NHWC, zero padding),
-// with x [n, ih, iw, ci], dy [n, oh, ow, co], dw [kh, kw, ci, co]. Output rows are taken in chunks of about 128
+// with x [n, ih, iw, ci], dy [n, oh, ow, co], dw [kh, kw, ci, co], for output channels [co_begin, co_end) only (so
+// threads can share the work; each value is summed in the same order whatever the split). Output rows are taken in chunks of about 128
 // positions so the slices of x and dy a chunk reads stay in cache across all (a, b, i, o) tiles.
 EXPORT(conv2d_filter_grad)
 void conv2d_filter_grad(const float *x, const float *dy, float *dw, int n, int ih, int iw, int ci, int oh, int ow,
-                        int co, int kh, int kw, int stride, int pad_top, int pad_left) {
-  long total = (long)kh * kw * ci * co;
-  for (long t = 0; t < total; t++) dw[t] = 0.0f;
+                        int co, int kh, int kw, int stride, int pad_top, int pad_left, int co_begin, int co_end) {
+  for (long r = 0; r < (long)kh * kw * ci; r++)
+    for (int o = co_begin; o < co_end; o++) dw[r * co + o] = 0.0f;
   int chunk = ow >= 128 ? 1 : 128 / ow;
-  int co_vec = co & ~3;
+  int co_vec = co_begin + ((co_end - co_begin) & ~3);
   for (int b = 0; b < n; b++) {
     const float *xb = x + (long)b * ih * iw * ci;
     const float *dyb = dy + (long)b * oh * ow * co;
@@ -173,7 +174,7 @@ void conv2d_filter_grad(const float *x, const float *dy, float *dw, int n, int i
           float *dwab = dw + (long)(a * kw + q) * ci * co;
           int i = 0;
           for (; i + 4 <= ci; i += 4) {
-            int o = 0;
+            int o = co_begin;
             for (; o + 8 <= co_vec; o += 8)
               filter_tile(xb + i, dyb + o, dwab + i * co + o, 4, 2, ih, iw, ci, ow, co, stride, a - pad_top, col_off,
                           oh0, oh1, ow0, ow1);
@@ -182,7 +183,7 @@ void conv2d_filter_grad(const float *x, const float *dy, float *dw, int n, int i
                           oh0, oh1, ow0, ow1);
           }
           for (; i < ci; i++) {
-            int o = 0;
+            int o = co_begin;
             for (; o + 8 <= co_vec; o += 8)
               filter_tile(xb + i, dyb + o, dwab + i * co + o, 1, 2, ih, iw, ci, ow, co, stride, a - pad_top, col_off,
                           oh0, oh1, ow0, ow1);
@@ -191,14 +192,14 @@ void conv2d_filter_grad(const float *x, const float *dy, float *dw, int n, int i
                           oh0, oh1, ow0, ow1);
           }
           // Output channels past the last multiple of 4: scalar.
-          for (int r = 0; r < ci && co_vec < co; r++) {
+          for (int r = 0; r < ci && co_vec < co_end; r++) {
             for (int h = oh0; h < oh1; h++) {
               int y = h * stride + a - pad_top;
               if (y < 0 || y >= ih) continue;
               for (int w = ow0; w < ow1; w++) {
                 float xv = xb[((long)y * iw + w * stride + col_off) * ci + r];
                 const float *d = dyb + ((long)h * ow + w) * co;
-                for (int o = co_vec; o < co; o++) dwab[r * co + o] += xv * d[o];
+                for (int o = co_vec; o < co_end; o++) dwab[r * co + o] += xv * d[o];
               }
             }
           }
@@ -229,14 +230,14 @@ static inline __attribute__((always_inline)) void input_tile(const float *dyp, c
 
 // dx[n, h·s + a − pad_top, w·s + b − pad_left, i] += Σ_o dy[n, h, w, o] · W[a, b, i, o] (NHWC), with
 // wt = W transposed to [kh, kw, co, ci] and ci a multiple of 4: each (a, b) is a GEMM of dy's rows by wt[a, b]
-// scattered into dx, so strided convolutions cost no zero-interleaving.
+// scattered into dx, so strided convolutions cost no zero-interleaving. Images [n_begin, n_end) only (threads).
 EXPORT(conv2d_input_grad)
 void conv2d_input_grad(const float *dy, const float *wt, float *dx, int n, int ih, int iw, int ci, int oh, int ow,
-                       int co, int kh, int kw, int stride, int pad_top, int pad_left) {
-  long total = (long)n * ih * iw * ci;
-  for (long t = 0; t < total; t++) dx[t] = 0.0f;
+                       int co, int kh, int kw, int stride, int pad_top, int pad_left, int n_begin, int n_end) {
+  long image = (long)ih * iw * ci;
+  for (long t = n_begin * image; t < n_end * image; t++) dx[t] = 0.0f;
   int dx_step = stride * ci;
-  for (int b = 0; b < n; b++) {
+  for (int b = n_begin; b < n_end; b++) {
     for (int h = 0; h < oh; h++) {
       for (int a = 0; a < kh; a++) {
         int y = h * stride + a - pad_top;

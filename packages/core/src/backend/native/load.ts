@@ -3,6 +3,7 @@
 // no SIMD, LT_WASM_KERNELS=0) yields undefined and the callers keep their plain-tfjs path.
 import type { DataId, KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
 import { PLAIN_WASM, SHARED_WASM } from './kernels.wasm.js';
+import { NativePool } from './pool.js';
 
 /** Environment variable that turns lt's own wasm kernels off (`0`), e.g. to compare against plain tfjs. */
 export const WASM_KERNELS_ENV = 'LT_WASM_KERNELS';
@@ -11,14 +12,20 @@ export const WASM_KERNELS_ENV = 'LT_WASM_KERNELS';
 export interface NativeKernels {
   sgd_momentum(p: number, g: number, buf: number, pOut: number, bufOut: number, n: number, lr: number, momentum: number, wd: number, first: number): void;
   batch_norm_train(x: number, gamma: number, beta: number, runMean: number, runVar: number, m: number, c: number, eps: number, momentum: number, y: number, mean: number, rstd: number, newMean: number, newVar: number, scratch: number): void;
+  conv2d_input_grad(dy: number, wt: number, dx: number, n: number, ih: number, iw: number, ci: number, oh: number, ow: number, co: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number, nBegin: number, nEnd: number): void;
+  conv2d_filter_grad(x: number, dy: number, dw: number, n: number, ih: number, iw: number, ci: number, oh: number, ow: number, co: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number, coBegin: number, coEnd: number): void;
   batch_norm_grad(dy: number, x: number, mean: number, rstd: number, gamma: number, m: number, c: number, dx: number, dGamma: number, dBeta: number, scratch: number): void;
-  conv2d_input_grad(dy: number, wt: number, dx: number, n: number, ih: number, iw: number, ci: number, oh: number, ow: number, co: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number): void;
-  conv2d_filter_grad(x: number, dy: number, dw: number, n: number, ih: number, iw: number, ci: number, oh: number, ow: number, co: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number): void;
+}
+
+/** lt's kernels on one backend: the module's functions, and a pool that splits a call over the backend's threads. */
+export interface NativeRuntime {
+  readonly kernels: NativeKernels;
+  readonly pool: NativePool;
 }
 
 /** The parts of tfjs-backend-wasm's BackendWasm (4.22) the native kernels use. */
 export interface WasmBackendLike extends KernelBackend {
-  wasm: { wasmMemory?: unknown; asm?: Record<string, unknown> } | null;
+  wasm: { wasmMemory?: unknown; asm?: Record<string, unknown>; tfjs?: { getThreadsCount?(): number } } | null;
   getMemoryOffset(dataId: DataId): number;
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
 }
@@ -34,7 +41,7 @@ interface WebAssemblyApi {
 }
 const wasmApi = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
 
-const instances = new WeakMap<object, NativeKernels | null>();
+const instances = new WeakMap<object, NativeRuntime | null>();
 
 function backendMemory(backend: WasmBackendLike): WasmMemory | undefined {
   const module = backend.wasm;
@@ -44,14 +51,17 @@ function backendMemory(backend: WasmBackendLike): WasmMemory | undefined {
   return candidates.find((m): m is WasmMemory => m instanceof wasmApi.Memory);
 }
 
-function instantiate(backend: WasmBackendLike): NativeKernels | null {
+function instantiate(backend: WasmBackendLike): NativeRuntime | null {
   if (typeof backend.getMemoryOffset !== 'function' || typeof backend.makeOutput !== 'function') return null;
   const memory = backendMemory(backend);
   if (memory === undefined) return null;
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   try {
-    const module = new wasmApi.Module(Buffer.from(shared ? SHARED_WASM : PLAIN_WASM, 'base64'));
-    return new wasmApi.Instance(module, { env: { memory } }).exports as unknown as NativeKernels;
+    const bytes = Buffer.from(shared ? SHARED_WASM : PLAIN_WASM, 'base64');
+    const exports = new wasmApi.Instance(new wasmApi.Module(bytes), { env: { memory } }).exports as Record<string, (...args: number[]) => void>;
+    // Helpers only on a shared memory, as many as the backend's own threads (the threaded tfjs build).
+    const threads = shared ? (backend.wasm?.tfjs?.getThreadsCount?.() ?? 1) : 1;
+    return { kernels: exports as unknown as NativeKernels, pool: new NativePool(exports, bytes, memory, threads) };
   } catch {
     // No SIMD in this runtime, or a memory whose limits the module cannot import: plain tfjs kernels instead.
     return null;
@@ -59,7 +69,7 @@ function instantiate(backend: WasmBackendLike): NativeKernels | null {
 }
 
 /** lt's kernels bound to `backend`'s memory, or undefined when they cannot run there. */
-export function nativeKernelsFor(backend: KernelBackend): NativeKernels | undefined {
+export function nativeKernelsFor(backend: KernelBackend): NativeRuntime | undefined {
   if (process.env[WASM_KERNELS_ENV] === '0') return undefined;
   let kernels = instances.get(backend);
   if (kernels === undefined) {
