@@ -1,7 +1,7 @@
 // tfjs kernels for 'wasm' that run lt's own SIMD code (native/kernels.c) on the backend's memory. They are only
 // reached through the ops that check `nativeKernelsActive()` first, so plain tfjs-backend-wasm and the cpu backend
 // keep their tf-op paths.
-import { getBackend, backend as activeBackend, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { getBackend, getKernel, backend as activeBackend, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { KernelComposer } from './compose.js';
 import { nativeKernelsFor, type NativeRuntime, type WasmBackendLike } from '../native/load.js';
 
@@ -14,9 +14,12 @@ export const NativeKernelName = {
   conv2DInputGrad: 'LtConv2DInputGrad',
 } as const;
 
-/** Whether the active backend is wasm with lt's native kernels loaded into its memory. */
+/**
+ * Whether the active backend is wasm with lt's native kernels registered (selectBackend does that) and loaded into
+ * its memory; a plain tfjs-backend-wasm set up without selectBackend keeps the tf-op paths.
+ */
 export function nativeKernelsActive(): boolean {
-  return getBackend() === 'wasm' && nativeKernelsFor(activeBackend()) !== undefined;
+  return getBackend() === 'wasm' && getKernel(NativeKernelName.sgdMomentum, 'wasm') !== undefined && nativeKernelsFor(activeBackend()) !== undefined;
 }
 
 type Call = (native: NativeRuntime, backend: WasmBackendLike, inputs: Record<string, TensorInfo>, attrs: Record<string, unknown>) => TensorInfo | TensorInfo[];
