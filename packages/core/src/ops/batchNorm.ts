@@ -55,6 +55,7 @@ export function batchNorm<T extends tf.Tensor2D | tf.Tensor4D>(x: T, params: Bat
   }
 
   if (options.mode === 'eval') {
+    if (nativeKernelsActive()) return nativeEvalBatchNorm(x, params, epsilon, axes);
     // y = x·scale + shift with scale = γ/√(running_var + ε), shift = β − running_mean·scale; plain ops, autodiff.
     const scale = tf.mul(params.gamma, tf.rsqrt(tf.add(params.runningVar, epsilon)));
     const shift = tf.sub(params.beta, tf.mul(params.runningMean, scale));
@@ -127,6 +128,30 @@ function nativeTrainBatchNorm<T extends tf.Tensor2D | tf.Tensor4D>(x: T, params:
           {},
         ) as tf.Tensor[];
       },
+    };
+  });
+  return op(x, params.gamma, params.beta) as T;
+}
+
+/** Eval-mode BatchNorm as one pass of lt's wasm kernel, with the same gradient autodiff gives the tf-op path. */
+function nativeEvalBatchNorm<T extends tf.Tensor2D | tf.Tensor4D>(x: T, params: BatchNormParams, epsilon: number, axes: number[]): T {
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [input, gamma, beta, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+    save([input, gamma]);
+    return {
+      value: tf.engine().runKernel(
+        NativeKernelName.batchNormEval,
+        { x: input, gamma, beta, runningMean: params.runningMean, runningVar: params.runningVar },
+        { epsilon },
+      ) as tf.Tensor,
+      // y = x·γ·r + β − mean·γ·r with r = 1/√(running_var + ε): dx = dy·γ·r, dγ = Σ dy·(x − mean)·r, dβ = Σ dy.
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const [savedInput, savedGamma] = saved;
+          const r = tf.rsqrt(tf.add(params.runningVar, epsilon));
+          const dGamma = tf.sum(tf.mul(dy, tf.mul(tf.sub(savedInput, params.runningMean), r)), axes);
+          return [tf.mul(dy, tf.mul(savedGamma, r)), dGamma, tf.sum(dy, axes)];
+        }),
     };
   });
   return op(x, params.gamma, params.beta) as T;

@@ -96,6 +96,28 @@ describe("lt's native wasm kernels", () => {
     expectClose(wasm, cpu);
   });
 
+  it.each([
+    ['NHWC, 6 channels', [3, 5, 4, 6]],
+    ['[N, C], 5 channels', [7, 5]],
+  ])('BatchNorm eval forward and its gradients match cpu: %s', async (_name, shape) => {
+    const xv = values(shape, 11);
+    const { cpu, wasm } = await onBoth(() => {
+      const c = shape[shape.length - 1];
+      const params = bnParams(c);
+      params.runningMean.assign(tf.linspace(-0.5, 0.5, c));
+      params.runningVar.assign(tf.linspace(0.5, 2, c));
+      const x = tf.tensor(xv as number[], shape);
+      const weights = tf.randomUniform(shape, -1, 1, 'float32', 12);
+      const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.mul(batchNorm(a as tf.Tensor4D, { ...params, gamma: g as tf.Variable, beta: b as tf.Variable }, { mode: 'eval' }), weights));
+      const y = tf.tidy(() => batchNorm(x as tf.Tensor4D, params, { mode: 'eval' }));
+      const out = [y, ...tf.grads(f)([x, params.gamma, params.beta])];
+      tf.dispose([x, weights, ...Object.values(params)]);
+      return out;
+    });
+    expectClose(wasm, cpu);
+  });
+
   it('SGD with momentum and weight decay matches cpu over three steps, with per-parameter lr multipliers', async () => {
     const shapes = [[7], [3, 5], [2, 3, 3, 2]];
     const init = shapes.map((s, i) => values(s, 10 + i));

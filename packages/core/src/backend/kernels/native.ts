@@ -10,6 +10,7 @@ export const NativeKernelName = {
   sgdMomentum: 'LtSgdMomentum',
   batchNormTrain: 'LtBatchNormTrain',
   batchNormGrad: 'LtBatchNormGrad',
+  batchNormEval: 'LtBatchNormEval',
   conv2DFilterGrad: 'LtConv2DFilterGrad',
   conv2DInputGrad: 'LtConv2DInputGrad',
 } as const;
@@ -76,6 +77,16 @@ const batchNormTrain = config(NativeKernelName.batchNormTrain, (native, backend,
   return [y, mean, rstd, newMean, newVar];
 });
 
+const batchNormEval = config(NativeKernelName.batchNormEval, (native, backend, { x, gamma, beta, runningMean, runningVar }, attrs) => {
+  const { epsilon } = attrs as { epsilon: number };
+  const c = x.shape[x.shape.length - 1];
+  const y = backend.makeOutput(x.shape, 'float32');
+  withScratch(backend, 2 * c, (scratch) =>
+    native.kernels.batch_norm_eval(at(backend, x), at(backend, gamma), at(backend, beta), at(backend, runningMean), at(backend, runningVar), sizeOf(x.shape) / c, c, epsilon, at(backend, y), scratch),
+  );
+  return y;
+});
+
 const batchNormGrad = config(NativeKernelName.batchNormGrad, (native, backend, { dy, x, mean, rstd, gamma }) => {
   const c = x.shape[x.shape.length - 1];
   const [dx, dGamma, dBeta] = [x.shape, [c], [c]].map((shape) => backend.makeOutput(shape, 'float32'));
@@ -113,4 +124,4 @@ const conv2DInputGrad = config(NativeKernelName.conv2DInputGrad, (native, backen
 });
 
 /** The native kernels' configs, for registration. */
-export const nativeKernelConfigs: readonly KernelConfig[] = [sgdMomentum, batchNormTrain, batchNormGrad, conv2DFilterGrad, conv2DInputGrad];
+export const nativeKernelConfigs: readonly KernelConfig[] = [sgdMomentum, batchNormTrain, batchNormEval, batchNormGrad, conv2DFilterGrad, conv2DInputGrad];

@@ -96,6 +96,19 @@ void batch_norm_train(const float *x, const float *gamma, const float *beta, con
   affine_rows(x, scale, zero, 0, 0, m, c, y);
 }
 
+// Eval-mode BatchNorm of x [m, c] on running statistics: y = x·scale + shift with scale = γ/√(running_var + ε) and
+// shift = β − running_mean·scale (as batchNorm.ts computes them). `scratch` holds 2c floats.
+EXPORT(batch_norm_eval)
+void batch_norm_eval(const float *x, const float *gamma, const float *beta, const float *running_mean,
+                     const float *running_var, int m, int c, float eps, float *y, float *scratch) {
+  float *scale = scratch, *shift = scratch + c;
+  for (int k = 0; k < c; k++) {
+    scale[k] = gamma[k] * (float)(1.0 / __builtin_sqrt((double)(running_var[k] + eps)));
+    shift[k] = beta[k] - running_mean[k] * scale[k];
+  }
+  affine_rows(x, scale, shift, 0, 0, m, c, y);
+}
+
 // Closed-form BatchNorm backward (see batchNorm.ts): dβ = Σ dy, dγ = Σ dy·x̂ and
 // dx = γ·rstd·(dy − dβ/m − x̂·dγ/m) with x̂ = (x − mean)·rstd. `scratch` holds 2c doubles followed by 3c floats.
 EXPORT(batch_norm_grad)
