@@ -6,29 +6,13 @@ import { conv2d, type Conv2DPad } from '../../ops/conv2d.js';
 import { Sgd } from '../../optim/sgd.js';
 import { nativeKernelsFor, WASM_KERNELS_ENV, type WasmBackendLike } from '../native/load.js';
 import { nativeKernelsActive } from './native.js';
+import { expectClose, onBoth as onBothBackends } from './parity.test-util.js';
 
-/** Runs `f` on cpu, then on wasm with lt's native kernels, and returns both results as plain arrays. */
+/** onBoth, checking that wasm runs lt's native kernels. */
 async function onBoth(f: () => tf.Tensor[]): Promise<{ cpu: number[][]; wasm: number[][] }> {
-  const run = () => {
-    const out = f();
-    const values = out.map((t) => Array.from(t.dataSync()));
-    tf.dispose(out);
-    return values;
-  };
-  await selectBackend('cpu');
-  const cpu = run();
-  await selectBackend('wasm');
-  expect(nativeKernelsActive()).toBe(true);
-  const wasm = run();
-  return { cpu, wasm };
-}
-
-function expectClose(actual: number[][], expected: number[][], tolerance = 1e-4): void {
-  expect(actual.length).toBe(expected.length);
-  actual.forEach((values, i) => {
-    expect(values.length).toBe(expected[i].length);
-    const scale = Math.max(1, ...expected[i].map(Math.abs));
-    values.forEach((v, j) => expect(Math.abs(v - expected[i][j]) / scale).toBeLessThan(tolerance));
+  return onBothBackends(() => {
+    if (tf.getBackend() === 'wasm') expect(nativeKernelsActive()).toBe(true);
+    return f();
   });
 }
 

@@ -160,6 +160,20 @@ static inline __attribute__((always_inline)) void filter_tile(const float *x, co
     for (int j = 0; j < vecs; j++) wasm_v128_store(dw + i * co + 4 * j, acc[i][j]);
 }
 
+// The tiles of `rows` input channels over output channels [co_begin, co_vec): 8 at a time, then 4.
+static inline __attribute__((always_inline)) void filter_tiles(const float *x, const float *dy, float *dw, int rows,
+                                                               int ih_size, int iw_size, int ci, int ow_size, int co,
+                                                               int stride, int row_off, int col_off, int oh0, int oh1,
+                                                               int ow0, int ow1, int co_begin, int co_vec) {
+  int o = co_begin;
+  for (; o + 8 <= co_vec; o += 8)
+    filter_tile(x, dy + o, dw + o, rows, 2, ih_size, iw_size, ci, ow_size, co, stride, row_off, col_off, oh0, oh1, ow0,
+                ow1);
+  for (; o < co_vec; o += 4)
+    filter_tile(x, dy + o, dw + o, rows, 1, ih_size, iw_size, ci, ow_size, co, stride, row_off, col_off, oh0, oh1, ow0,
+                ow1);
+}
+
 // dW[a, b, i, o] = Σ_{n,h,w} x[n, h·s + a − pad_top, w·s + b − pad_left, i] · dy[n, h, w, o] (NHWC, zero padding),
 // with x [n, ih, iw, ci], dy [n, oh, ow, co], dw [kh, kw, ci, co], for output channels [co_begin, co_end) only (so
 // threads can share the work; each value is summed in the same order whatever the split). Output rows are taken in chunks of about 128
@@ -186,24 +200,12 @@ void conv2d_filter_grad(const float *x, const float *dy, float *dw, int n, int i
           if (ow0 >= ow1) continue;
           float *dwab = dw + (long)(a * kw + q) * ci * co;
           int i = 0;
-          for (; i + 4 <= ci; i += 4) {
-            int o = co_begin;
-            for (; o + 8 <= co_vec; o += 8)
-              filter_tile(xb + i, dyb + o, dwab + i * co + o, 4, 2, ih, iw, ci, ow, co, stride, a - pad_top, col_off,
-                          oh0, oh1, ow0, ow1);
-            for (; o < co_vec; o += 4)
-              filter_tile(xb + i, dyb + o, dwab + i * co + o, 4, 1, ih, iw, ci, ow, co, stride, a - pad_top, col_off,
-                          oh0, oh1, ow0, ow1);
-          }
-          for (; i < ci; i++) {
-            int o = co_begin;
-            for (; o + 8 <= co_vec; o += 8)
-              filter_tile(xb + i, dyb + o, dwab + i * co + o, 1, 2, ih, iw, ci, ow, co, stride, a - pad_top, col_off,
-                          oh0, oh1, ow0, ow1);
-            for (; o < co_vec; o += 4)
-              filter_tile(xb + i, dyb + o, dwab + i * co + o, 1, 1, ih, iw, ci, ow, co, stride, a - pad_top, col_off,
-                          oh0, oh1, ow0, ow1);
-          }
+          for (; i + 4 <= ci; i += 4)
+            filter_tiles(xb + i, dyb, dwab + i * co, 4, ih, iw, ci, ow, co, stride, a - pad_top, col_off, oh0, oh1, ow0,
+                         ow1, co_begin, co_vec);
+          for (; i < ci; i++)
+            filter_tiles(xb + i, dyb, dwab + i * co, 1, ih, iw, ci, ow, co, stride, a - pad_top, col_off, oh0, oh1, ow0,
+                         ow1, co_begin, co_vec);
           // Output channels past the last multiple of 4: scalar.
           for (int r = 0; r < ci && co_vec < co_end; r++) {
             for (int h = oh0; h < oh1; h++) {
