@@ -45,7 +45,7 @@ for (const [h, cin, cout, stride] of [[32, 16, 16, 1], [32, 16, 32, 2], [16, 32,
   const dy = tf.randomNormal([64, out, out, cout], 0, 1, 'float32', 3) as tf.Tensor4D;
   const shape = `${h}²×${cin}→${cout} s${stride}`;
   add('conv forward (XNNPACK)', shape, gflop, compare(() => tf.conv2d(x, w, stride, 'same')));
-  add('conv dx (rotated-kernel conv)', shape, gflop, compare(() => conv2dInputGradient(x.shape, dy, w, stride, 'same')));
+  add('conv dx', shape, gflop, compare(() => conv2dInputGradient(x.shape, dy, w, stride, 'same')));
   add('conv dW', shape, gflop, compare(() => conv2dFilterGradient(x, dy, w.shape, stride, 'same')));
   tf.dispose([x, w, dy]);
 }
