@@ -1,6 +1,8 @@
-// `pnpm bench [filter…] [--quick]`: training throughput and peak RSS, each workload in its own process (so the
-// peak RSS is that workload's alone), medians after warm-up. Prints a table and writes bench/results/latest.json.
-// It measures; it asserts nothing. --quick skips the ResNet-32 step on the cpu backend (about 8 minutes).
+// `pnpm bench [filter…] [--quick] [--rounds N]`: training throughput and peak RSS, each workload in its own process
+// (so the peak RSS is that workload's alone), medians after warm-up. Prints a table, the issue targets as ratios, and
+// writes bench/results/latest.json. It measures; it asserts nothing. --quick skips the ResNet-32 step on the cpu
+// backend (about 8 minutes). --rounds N runs the whole selection N times, interleaved (lt, then PyTorch, then lt
+// again…), and keeps each row's median: on a busy machine the ratios then compare like with like.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -15,12 +17,17 @@ interface Row {
   epochSeconds?: number;
   setupSeconds?: number;
   wallSeconds?: number;
+  epochOverSteps?: number;
+  evalImagesPerSecond?: number;
+  trainImagesPerSecond?: number;
 }
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const filters = args.filter((a) => !a.startsWith('-'));
+const roundsAt = args.indexOf('--rounds');
+const rounds = roundsAt >= 0 ? Number(args[roundsAt + 1]) : 1;
+const filters = args.filter((a, i) => !a.startsWith('-') && (roundsAt < 0 || i !== roundsAt + 1));
 const tsx = (script: string, ...rest: string[]) => [process.execPath, ['--import', 'tsx', `${here}${script}`, ...rest]] as const;
 
 const plan: Array<{ label: string; command: readonly [string, readonly string[]] }> = [];
@@ -32,6 +39,9 @@ for (const backend of ['wasm', 'cpu']) {
 }
 plan.push({ label: 'resnet32-train-b64 on wasm, 1 thread', command: tsx('step.ts', '--name', 'resnet32-train-b64', '--backend', 'wasm', '--threads', '1') });
 plan.push({ label: 'resnet32-glmc-train-b64 on wasm', command: tsx('step.ts', '--name', 'resnet32-glmc-train-b64', '--backend', 'wasm') });
+plan.push({ label: 'resnet32-eval-b128 on wasm', command: tsx('step.ts', '--name', 'resnet32-eval-b128', '--backend', 'wasm') });
+plan.push({ label: 'stage-2 epoch, reference (BatchNorm recalibrating, augmentation)', command: tsx('stage2.ts', '--reference') });
+plan.push({ label: 'CIFAR-10-LT-shaped epoch end to end', command: tsx('epoch.ts') });
 plan.push({ label: 'stage-2 epoch, recomputing the backbone', command: tsx('stage2.ts', '--cache', 'off') });
 plan.push({ label: 'stage-2 epoch, feature cache', command: tsx('stage2.ts', '--cache', 'on') });
 plan.push({ label: 'default lt train', command: tsx('ltTrain.ts') });
@@ -51,26 +61,34 @@ if (hasTorch) {
   process.stderr.write('PyTorch not found (/usr/bin/python3 -c "import torch"): no reference rows; apt-get install python3-torch\n');
 }
 
-const rows: Row[] = [];
-for (const { label, command } of plan) {
-  if (filters.length > 0 && !filters.some((f) => label.includes(f))) continue;
-  process.stderr.write(`bench: ${label} …\n`);
-  const out = execFileSync(command[0], command[1], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  rows.push(JSON.parse(out.trim().split('\n').pop() ?? '{}') as Row);
+const selected = plan.filter(({ label }) => filters.length === 0 || filters.some((f) => label.includes(f)));
+const runs = new Map<string, Row[]>();
+for (let round = 0; round < rounds; round++) {
+  for (const { label, command } of selected) {
+    process.stderr.write(`bench: ${label}${rounds > 1 ? ` (round ${round + 1}/${rounds})` : ''} …\n`);
+    const out = execFileSync(command[0], command[1], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    runs.set(label, [...(runs.get(label) ?? []), JSON.parse(out.trim().split('\n').pop() ?? '{}') as Row]);
+  }
 }
+// Each row's median run by speed (images/s, or the shortest wall time).
+const speed = (r: Row) => r.imagesPerSecond ?? -(r.wallSeconds ?? 0);
+const rows: Row[] = [...runs.values()].map((list) => [...list].sort((a, b) => speed(a) - speed(b))[Math.floor(list.length / 2)]);
 
-const torch = rows.find((r) => r.backend.startsWith('pytorch') && r.threads === 2);
+const torchRow = (threads: number) => rows.find((r) => r.backend.startsWith('pytorch') && r.threads === threads);
 const fmt = (v: number | null | undefined, digits = 1) => (v === null || v === undefined ? '' : v.toFixed(digits));
-const header = ['name', 'backend', 'threads', 'img/s', 'vs PyTorch', 'step ms / epoch s / wall s', 'peak RSS MB'];
+const header = ['name', 'backend', 'threads', 'img/s', 'vs PyTorch (same threads)', 'step ms / epoch s / wall s', 'peak RSS MB'];
 const table = rows.map((r) => [
   r.name,
   r.backend,
   String(r.threads),
   fmt(r.imagesPerSecond),
-  torch && r.name === torch.name && r.imagesPerSecond ? `${(r.imagesPerSecond / (torch.imagesPerSecond ?? 1)).toFixed(2)}×` : '',
+  ratioTo(r, torchRow(r.threads)),
   fmt(r.medianStepMs ?? r.epochSeconds ?? r.wallSeconds, r.medianStepMs !== undefined ? 0 : 2),
   fmt(r.peakRssMB, 0),
 ]);
+function ratioTo(r: Row, torch: Row | undefined): string {
+  return torch && r.name === torch.name && r.imagesPerSecond ? `${(r.imagesPerSecond / (torch.imagesPerSecond ?? 1)).toFixed(2)}×` : '';
+}
 const widths = header.map((h, c) => Math.max(h.length, ...table.map((r) => r[c].length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
 console.log([line(header), line(widths.map((w) => '-'.repeat(w))), ...table.map(line)].join('\n'));
@@ -79,5 +97,22 @@ const cached = rows.find((r) => r.name === 'stage2-epoch-cache');
 if (recompute?.epochSeconds && cached?.epochSeconds) {
   console.log(`stage-2 epoch: feature cache ${(recompute.epochSeconds / cached.epochSeconds).toFixed(1)}× faster than recomputing`);
 }
+// The issue's targets as ratios of rows measured in this run (nothing is asserted).
+const find = (name: string, threads?: number) => rows.find((r) => r.name === name && !r.backend.startsWith('pytorch') && r.backend !== 'cpu' && (threads === undefined || r.threads === threads));
+const x = (a: number | null | undefined, b: number | null | undefined) => (a && b ? (a / b).toFixed(2) : '?');
+const step2 = find('resnet32-train-b64', 2) ?? find('resnet32-train-b64');
+const step1 = find('resnet32-train-b64', 1);
+const targets: string[] = [];
+if (step2 && torchRow(2)) targets.push(`ResNet-32 step, ${step2.threads} thread(s): ${x(step2.imagesPerSecond, torchRow(2)?.imagesPerSecond)}× PyTorch's images/s (target ≥ 0.5); peak RSS ${x(step2.peakRssMB, torchRow(2)?.peakRssMB)}× PyTorch's (target ≤ 1)`);
+if (step1 && torchRow(1)) targets.push(`ResNet-32 step, 1 thread: ${x(step1.imagesPerSecond, torchRow(1)?.imagesPerSecond)}× PyTorch's 1 thread (target ≥ 0.5)`);
+const evalRow = find('resnet32-eval-b128');
+if (evalRow && step2) targets.push(`evaluation: ${x(evalRow.imagesPerSecond, step2.imagesPerSecond)}× the training step's images/s (target ≥ 4)`);
+const reference = find('stage2-epoch-reference');
+if (reference && step2) targets.push(`stage 2 as the reference runs it: ${x(reference.imagesPerSecond, step2.imagesPerSecond)}× the training step's images/s (target ≥ 2)`);
+const epoch = find('cifar10lt-epoch-e2e');
+if (epoch) targets.push(`CIFAR-10-LT-shaped epoch end to end: ${epoch.epochOverSteps?.toFixed(2)}× its steps alone (target ≤ 1.15); its evaluation ${x(epoch.evalImagesPerSecond, epoch.trainImagesPerSecond)}× its training images/s`);
+const glmc = find('resnet32-glmc-train-b64');
+if (glmc && step2) targets.push(`GLMC step: ${x(glmc.medianStepMs, step2.medianStepMs)}× a CE step (target ≤ 2.0), peak RSS ${x(glmc.peakRssMB, step2.peakRssMB)}× (target ≤ 1.3)`);
+if (targets.length > 0) console.log(['targets (issue 13):', ...targets.map((t) => `- ${t}`)].join('\n'));
 mkdirSync(`${here}results`, { recursive: true });
 writeFileSync(`${here}results/latest.json`, `${JSON.stringify(rows, null, 2)}\n`);

@@ -46,10 +46,19 @@ function linearWorkload(batch: number): Workload {
   };
 }
 
+/** Evaluation-mode forward passes (BatchNorm on running statistics, no gradients), as the engine evaluates. */
+function evalWorkload(parts: ModelParts, shape: [number, number, number], batch: number): Workload {
+  const x = tf.randomNormal([batch, ...shape], 0, 1, 'float32', 1) as tf.Tensor4D;
+  return { batch, step: () => tf.tidy(() => tf.sum(parts.head.apply(parts.backbone.apply(x, 'eval')))) };
+}
+
+const resnet32 = () => resnetCifar({ depth: 32, width: 'standard' }).build({ info: info([32, 32, 3], 10), rng: createRng(0) });
+
 /** The named workloads `pnpm bench` runs. */
 export const workloads: Record<string, () => Workload> = {
-  'resnet32-train-b64': () =>
-    modelWorkload(resnetCifar({ depth: 32, width: 'standard' }).build({ info: info([32, 32, 3], 10), rng: createRng(0) }), [32, 32, 3], 64, 10),
+  'resnet32-train-b64': () => modelWorkload(resnet32(), [32, 32, 3], 64, 10),
+  // The engine's evaluation batch (evaluation.batchSize default).
+  'resnet32-eval-b128': () => evalWorkload(resnet32(), [32, 32, 3], 128),
   'cnn-train-b128': () => modelWorkload(cnn().build({ info: info([28, 28, 1], 10), rng: createRng(0) }), [28, 28, 1], 128, 10),
   'linear-train-b512': () => linearWorkload(512),
   // GLMC's step on the same ResNet-32: two mixed batches, four heads (issue: step cost relative to CE).

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { NativeKernelName, nativeKernelsActive } from '../backend/kernels/native.js';
 import { LtError } from '../errors.js';
 import type { ForwardMode } from '../types/model.js';
 
@@ -55,6 +56,7 @@ export function batchNorm<T extends tf.Tensor2D | tf.Tensor4D>(x: T, params: Bat
   }
 
   if (options.mode === 'eval') {
+    if (nativeKernelsActive()) return nativeEvalBatchNorm(x, params, epsilon, axes);
     // y = x·scale + shift with scale = γ/√(running_var + ε), shift = β − running_mean·scale; plain ops, autodiff.
     const scale = tf.mul(params.gamma, tf.rsqrt(tf.add(params.runningVar, epsilon)));
     const shift = tf.sub(params.beta, tf.mul(params.runningMean, scale));
@@ -68,6 +70,7 @@ export function batchNorm<T extends tf.Tensor2D | tf.Tensor4D>(x: T, params: Bat
       `batchNorm: ${options.mode} mode needs more than one value per channel, got ${count} (x shape [${x.shape.join(', ')}]); use a larger batch or mode 'eval'`,
     );
   }
+  if (nativeKernelsActive()) return nativeTrainBatchNorm(x, params, momentum, epsilon);
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [input, gamma, beta, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
     // The forward runs outside the tape: statistics and the running-stat update are gradient-free.
@@ -94,6 +97,61 @@ export function batchNorm<T extends tf.Tensor2D | tf.Tensor4D>(x: T, params: Bat
           const offset = tf.mul(gain, tf.div(dBeta, -count));
           const dx = tf.add(tf.mul(dy, gain), tf.add(tf.mul(normalized, perX), offset));
           return [dx, dGamma, dBeta];
+        }),
+    };
+  });
+  return op(x, params.gamma, params.beta) as T;
+}
+
+/**
+ * The same train-mode forward, running-stat update and closed-form backward as `batchNorm`, each as one pass of
+ * lt's wasm kernels (kernels.c) instead of ~20 elementwise and reduction kernels.
+ */
+function nativeTrainBatchNorm<T extends tf.Tensor2D | tf.Tensor4D>(x: T, params: BatchNormParams, momentum: number, epsilon: number): T {
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [input, gamma, beta, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+    const [y, mean, rstd, runningMean, runningVar] = tf.engine().runKernel(
+      NativeKernelName.batchNormTrain,
+      { x: input, gamma, beta, runningMean: params.runningMean, runningVar: params.runningVar },
+      { epsilon, momentum },
+    ) as tf.Tensor[];
+    params.runningMean.assign(runningMean);
+    params.runningVar.assign(runningVar);
+    tf.dispose([runningMean, runningVar]);
+    save([input, mean, rstd, gamma]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [savedInput, savedMean, savedRstd, savedGamma] = saved;
+        return tf.engine().runKernel(
+          NativeKernelName.batchNormGrad,
+          { dy, x: savedInput, mean: savedMean, rstd: savedRstd, gamma: savedGamma },
+          {},
+        ) as tf.Tensor[];
+      },
+    };
+  });
+  return op(x, params.gamma, params.beta) as T;
+}
+
+/** Eval-mode BatchNorm as one pass of lt's wasm kernel, with the same gradient autodiff gives the tf-op path. */
+function nativeEvalBatchNorm<T extends tf.Tensor2D | tf.Tensor4D>(x: T, params: BatchNormParams, epsilon: number, axes: number[]): T {
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [input, gamma, beta, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+    save([input, gamma]);
+    return {
+      value: tf.engine().runKernel(
+        NativeKernelName.batchNormEval,
+        { x: input, gamma, beta, runningMean: params.runningMean, runningVar: params.runningVar },
+        { epsilon },
+      ) as tf.Tensor,
+      // y = x·γ·r + β − mean·γ·r with r = 1/√(running_var + ε): dx = dy·γ·r, dγ = Σ dy·(x − mean)·r, dβ = Σ dy.
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const [savedInput, savedGamma] = saved;
+          const r = tf.rsqrt(tf.add(params.runningVar, epsilon));
+          const dGamma = tf.sum(tf.mul(dy, tf.mul(tf.sub(savedInput, params.runningMean), r)), axes);
+          return [tf.mul(dy, tf.mul(savedGamma, r)), dGamma, tf.sum(dy, axes)];
         }),
     };
   });

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { NativeKernelName, nativeKernelsActive } from '../backend/kernels/native.js';
 import { LtError } from '../errors.js';
 
 /** Padding of a 2-D convolution: TensorFlow's `same` / `valid`, or an explicit number of zeros on every side. */
@@ -109,6 +110,11 @@ function paddedConv(
  * rotated, in/out-swapped kernel (the "full" correlation written with forward ops only).
  */
 function inputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, g: Geometry): tf.Tensor4D {
+  if (g.inChannels % 4 === 0 && nativeKernelsActive()) {
+    // lt's wasm kernel scatters dy·Wᵀ straight into dx: no zero-interleaving for strides, no rotated kernel.
+    const xShape = [g.batch, g.inHeight, g.inWidth, g.inChannels];
+    return tf.engine().runKernel(NativeKernelName.conv2DInputGrad, { dy, filter }, { xShape, stride: g.stride, padTop: g.padTop, padLeft: g.padLeft }) as tf.Tensor4D;
+  }
   const spread = zeroInterleave(dy, g.stride);
   // Output row i of the valid conv reads padded rows i..i+kh−1; row i must be input row i, which sits at
   // row i+padTop of the forward's padded input, so the spread gradient starts kh−1−padTop rows in.
@@ -127,6 +133,11 @@ function inputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, g: Geometry): tf.Te
  * measured 5–20× faster than im2col + matMul (which pays for big transposed matMuls and strided slices).
  */
 function filterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, g: Geometry): tf.Tensor4D {
+  if (nativeKernelsActive()) {
+    // lt's wasm kernel: the same sum as a direct NHWC loop nest, no transposes, no whole-map kernel.
+    const filterShape = [g.kernelHeight, g.kernelWidth, g.inChannels, g.outChannels];
+    return tf.engine().runKernel(NativeKernelName.conv2DFilterGrad, { x, dy }, { filterShape, stride: g.stride, padTop: g.padTop, padLeft: g.padLeft }) as tf.Tensor4D;
+  }
   // Keep exactly the rows and columns the forward pass read: (out−1)·s + k of the padded input.
   const bottom = (g.outHeight - 1) * g.stride + g.kernelHeight - g.inHeight - g.padTop;
   const right = (g.outWidth - 1) * g.stride + g.kernelWidth - g.inWidth - g.padLeft;
@@ -176,4 +187,14 @@ export function conv2d(x: tf.Tensor4D, filter: tf.Tensor4D, strides: number = 1,
     };
   });
   return op(x, filter);
+}
+
+/** ∂L/∂x of `conv2d(x, filter, strides, pad)` for the upstream gradient `dy`, as its gradient computes it. */
+export function conv2dInputGradient(xShape: readonly number[], dy: tf.Tensor4D, filter: tf.Tensor4D, strides: number, pad: Conv2DPad): tf.Tensor4D {
+  return tf.tidy(() => inputGradient(dy, filter, geometry(xShape, filter.shape, strides, pad)));
+}
+
+/** ∂L/∂filter of `conv2d(x, filter, strides, pad)` for the upstream gradient `dy`, as its gradient computes it. */
+export function conv2dFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: readonly number[], strides: number, pad: Conv2DPad): tf.Tensor4D {
+  return tf.tidy(() => filterGradient(x, dy, geometry(x.shape, filterShape, strides, pad)));
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { NativeKernelName, nativeKernelsActive } from '../backend/kernels/native.js';
 import type { NamedVariable } from '../types/model.js';
 
 /** SGD hyper-parameters. */
@@ -25,27 +26,47 @@ export class Sgd {
    * variable name, as tf.variableGrads returns them.
    */
   step(grads: tf.NamedTensorMap, lr: number): void {
-    const { momentum, weightDecay } = this.options;
+    const fused = this.options.momentum !== 0 && nativeKernelsActive();
     tf.tidy(() => {
       for (const { name, variable, lrMultiplier = 1 } of this.parameters) {
         const grad = grads[variable.name];
         if (grad === undefined) continue;
-        const direction = weightDecay !== 0 ? tf.add(grad, tf.mul(variable, weightDecay)) : grad;
-        let update = direction;
-        if (momentum !== 0) {
-          const buffer = this.buffers.get(name);
-          if (buffer === undefined) {
-            // PyTorch initialises the buffer with the first direction (= μ·0 + d).
-            update = tf.variable(direction, false);
-            this.buffers.set(name, update as tf.Variable);
-          } else {
-            buffer.assign(tf.add(tf.mul(buffer, momentum), direction));
-            update = buffer;
-          }
-        }
-        variable.assign(tf.sub(variable, tf.mul(update, lr * lrMultiplier)));
+        if (fused) this.fusedUpdate(name, variable, grad, lr * lrMultiplier);
+        else this.update(name, variable, grad, lr * lrMultiplier);
       }
     });
+  }
+
+  private update(name: string, variable: tf.Variable, grad: tf.Tensor, lr: number): void {
+    const { momentum, weightDecay } = this.options;
+    const direction = weightDecay !== 0 ? tf.add(grad, tf.mul(variable, weightDecay)) : grad;
+    let update = direction;
+    if (momentum !== 0) {
+      const buffer = this.buffers.get(name);
+      if (buffer === undefined) {
+        // PyTorch initialises the buffer with the first direction (= μ·0 + d).
+        update = tf.variable(direction, false);
+        this.buffers.set(name, update as tf.Variable);
+      } else {
+        buffer.assign(tf.add(tf.mul(buffer, momentum), direction));
+        update = buffer;
+      }
+    }
+    variable.assign(tf.sub(variable, tf.mul(update, lr)));
+  }
+
+  /** The same update as one pass of lt's wasm kernel over parameter, gradient and buffer (kernels.c). */
+  private fusedUpdate(name: string, variable: tf.Variable, grad: tf.Tensor, lr: number): void {
+    const { momentum, weightDecay } = this.options;
+    const buffer = this.buffers.get(name);
+    const [param, nextBuffer] = tf.engine().runKernel(
+      NativeKernelName.sgdMomentum,
+      { param: variable, grad, buffer: buffer ?? grad },
+      { lr, momentum, weightDecay, first: buffer === undefined },
+    ) as tf.Tensor[];
+    if (buffer === undefined) this.buffers.set(name, tf.variable(nextBuffer, false));
+    else buffer.assign(nextBuffer);
+    variable.assign(param);
   }
 
   /** Momentum buffers by parameter name, for checkpoints. */

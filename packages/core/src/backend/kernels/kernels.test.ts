@@ -2,30 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 // The package entry registers every tfjs-core gradient, as a user's import of @lt/core does.
 import { selectBackend } from '../../index.js';
-
-/** Runs `f` on cpu and on wasm and returns both results as plain arrays. */
-async function onBoth(f: () => tf.Tensor | tf.Tensor[]): Promise<{ cpu: number[][]; wasm: number[][] }> {
-  const run = () => {
-    const out = tf.tidy(f);
-    const list = Array.isArray(out) ? out : [out];
-    const values = list.map((t) => Array.from(t.dataSync()));
-    tf.dispose(list);
-    return values;
-  };
-  await selectBackend('cpu');
-  const cpu = run();
-  await selectBackend('wasm');
-  const wasm = run();
-  return { cpu, wasm };
-}
-
-function expectClose(actual: number[][], expected: number[][], tolerance = 1e-4): void {
-  expect(actual.length).toBe(expected.length);
-  actual.forEach((values, i) => {
-    const scale = Math.max(1, ...expected[i].map(Math.abs));
-    values.forEach((v, j) => expect(Math.abs(v - expected[i][j]) / scale).toBeLessThan(tolerance));
-  });
-}
+import { expectClose, onBoth } from './parity.test-util.js';
 
 describe('wasm training kernels', () => {
   beforeAll(async () => {

@@ -1,0 +1,185 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend } from '../../index.js';
+import { batchNorm, type BatchNormParams } from '../../ops/batchNorm.js';
+import { conv2d, type Conv2DPad } from '../../ops/conv2d.js';
+import { Sgd } from '../../optim/sgd.js';
+import { nativeKernelsFor, WASM_KERNELS_ENV, type WasmBackendLike } from '../native/load.js';
+import { nativeKernelsActive } from './native.js';
+import { expectClose, onBoth as onBothBackends } from './parity.test-util.js';
+
+/** onBoth, checking that wasm runs lt's native kernels. */
+async function onBoth(f: () => tf.Tensor[]): Promise<{ cpu: number[][]; wasm: number[][] }> {
+  return onBothBackends(() => {
+    if (tf.getBackend() === 'wasm') expect(nativeKernelsActive()).toBe(true);
+    return f();
+  });
+}
+
+const values = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed).arraySync();
+
+function bnParams(c: number): BatchNormParams {
+  return {
+    gamma: tf.variable(tf.tensor1d(Array.from({ length: c }, (_, i) => 1 + 0.1 * i))),
+    beta: tf.variable(tf.tensor1d(Array.from({ length: c }, (_, i) => 0.05 * i - 0.1))),
+    runningMean: tf.variable(tf.zeros([c]), false),
+    runningVar: tf.variable(tf.ones([c]), false),
+  };
+}
+
+/** One train-mode BatchNorm forward and backward: y, dx, dγ, dβ and the updated running statistics. */
+function batchNormStep(xValues: unknown, shape: number[]): tf.Tensor[] {
+  const c = shape[shape.length - 1];
+  const params = bnParams(c);
+  const x = tf.tensor(xValues as number[], shape);
+  const weights = tf.randomUniform(shape, -1, 1, 'float32', 7);
+  const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+    tf.sum(tf.mul(batchNorm(a as tf.Tensor4D, { ...params, gamma: g as tf.Variable, beta: b as tf.Variable }, { mode: 'train' }), weights));
+  const y = tf.tidy(() => batchNorm(x as tf.Tensor4D, params, { mode: 'train' }));
+  const grads = tf.grads(f)([x, params.gamma, params.beta]);
+  const out = [y, ...grads, params.runningMean.clone(), params.runningVar.clone()];
+  tf.dispose([x, weights, params.gamma, params.beta, params.runningMean, params.runningVar]);
+  return out;
+}
+
+describe("lt's native wasm kernels", () => {
+  beforeAll(async () => {
+    await selectBackend('wasm');
+  });
+  afterAll(async () => {
+    await selectBackend('cpu');
+  });
+
+  const convCases: Array<[string, number[], number[], number, Conv2DPad]> = [
+    ['3×3 stride 1 same, 3 → 5 channels', [2, 6, 7, 3], [3, 3, 3, 5], 1, 'same'],
+    ['3×3 stride 2 same, odd size, 6 → 12', [2, 7, 7, 6], [3, 3, 6, 12], 2, 'same'],
+    ['3×3 stride 2 pad 1, 8 → 16', [1, 8, 8, 8], [3, 3, 8, 16], 2, 1],
+    ['3×2 stride 1 valid, 4 → 9', [2, 9, 8, 4], [3, 2, 4, 9], 1, 'valid'],
+    ['1×1 stride 2, 5 → 4', [2, 6, 6, 5], [1, 1, 5, 4], 2, 'same'],
+    ['5×5 stride 1 pad 2, 16 → 8', [1, 6, 5, 16], [5, 5, 16, 8], 1, 2],
+    ['3×3 stride 2 same, 12 → 4, odd sizes', [2, 9, 7, 12], [3, 3, 12, 4], 2, 'same'],
+  ];
+  it.each(convCases)('conv2d gradients (dx and dW) match cpu: %s', async (_name, xShape, wShape, stride, pad) => {
+    const [xv, wv] = [values(xShape, 1), values(wShape, 2)];
+    const { cpu, wasm } = await onBoth(() => {
+      const [x, w] = [tf.tensor4d(xv as number[], xShape as [number, number, number, number]), tf.tensor4d(wv as number[], wShape as [number, number, number, number])];
+      const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad))))([x, w]);
+      tf.dispose([x, w]);
+      return grads;
+    });
+    expectClose(wasm, cpu);
+  });
+
+  it.each([
+    ['NHWC, 6 channels', [3, 5, 4, 6]],
+    ['NHWC, 16 channels', [2, 3, 3, 16]],
+    ['[N, C], 5 channels', [7, 5]],
+  ])('BatchNorm train forward, backward and running stats match cpu: %s', async (_name, shape) => {
+    const xv = tf.tidy(() => tf.add(tf.mul(tf.randomNormal(shape, 0, 1, 'float32', 3), 3), 2).arraySync());
+    const { cpu, wasm } = await onBoth(() => batchNormStep(xv, shape));
+    expectClose(wasm, cpu);
+  });
+
+  it.each([
+    ['NHWC, 6 channels', [3, 5, 4, 6]],
+    ['[N, C], 5 channels', [7, 5]],
+  ])('BatchNorm eval forward and its gradients match cpu: %s', async (_name, shape) => {
+    const xv = values(shape, 11);
+    const { cpu, wasm } = await onBoth(() => {
+      const c = shape[shape.length - 1];
+      const params = bnParams(c);
+      params.runningMean.assign(tf.linspace(-0.5, 0.5, c));
+      params.runningVar.assign(tf.linspace(0.5, 2, c));
+      const x = tf.tensor(xv as number[], shape);
+      const weights = tf.randomUniform(shape, -1, 1, 'float32', 12);
+      const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.mul(batchNorm(a as tf.Tensor4D, { ...params, gamma: g as tf.Variable, beta: b as tf.Variable }, { mode: 'eval' }), weights));
+      const y = tf.tidy(() => batchNorm(x as tf.Tensor4D, params, { mode: 'eval' }));
+      const out = [y, ...tf.grads(f)([x, params.gamma, params.beta])];
+      tf.dispose([x, weights, ...Object.values(params)]);
+      return out;
+    });
+    expectClose(wasm, cpu);
+  });
+
+  it('SGD with momentum and weight decay matches cpu over three steps, with per-parameter lr multipliers', async () => {
+    const shapes = [[7], [3, 5], [2, 3, 3, 2]];
+    const init = shapes.map((s, i) => values(s, 10 + i));
+    const grads = [0, 1, 2].map((step) => shapes.map((s, i) => values(s, 20 + 3 * step + i)));
+    const { cpu, wasm } = await onBoth(() => {
+      const params = shapes.map((s, i) => ({ name: `p${i}`, variable: tf.variable(tf.tensor(init[i] as number[], s)), lrMultiplier: i === 1 ? 0.5 : 1 }));
+      const sgd = new Sgd(params, { momentum: 0.9, weightDecay: 5e-3 });
+      for (const step of grads) {
+        const named = Object.fromEntries(params.map((p, i) => [p.variable.name, tf.tensor(step[i] as number[], shapes[i])]));
+        sgd.step(named, 0.1);
+        tf.dispose(Object.values(named));
+      }
+      const out = [...params.map((p) => p.variable.clone()), ...sgd.state().map((s) => s.variable.clone())];
+      sgd.dispose();
+      tf.dispose(params.map((p) => p.variable));
+      return out;
+    });
+    expectClose(wasm, cpu);
+  });
+
+  it('a training step through all native kernels leaves no tensors behind', async () => {
+    await selectBackend('wasm');
+    const params = bnParams(4);
+    const w = tf.variable(tf.randomNormal([3, 3, 2, 4], 0, 1, 'float32', 5));
+    const x = tf.randomNormal([2, 5, 5, 2], 0, 1, 'float32', 6) as tf.Tensor4D;
+    const variables = [w, params.gamma, params.beta];
+    const sgd = new Sgd(variables.map((variable, i) => ({ name: `v${i}`, variable })), { momentum: 0.9, weightDecay: 1e-3 });
+    const step = () =>
+      tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(batchNorm(conv2d(x, w as tf.Tensor4D, 2), params, { mode: 'train' }))), variables);
+        sgd.step(grads, 0.1);
+        return value;
+      }).dispose();
+    step();
+    const before = tf.memory();
+    step();
+    const after = tf.memory();
+    expect(after.numTensors).toBe(before.numTensors);
+    expect(after.numBytes).toBe(before.numBytes);
+    sgd.dispose();
+    tf.dispose([x, ...variables, params.runningMean, params.runningVar]);
+  });
+
+  it('splitting the conv gradients over 2 threads gives bit-identical results to 1 thread', async () => {
+    await selectBackend('wasm', { threads: 2 });
+    const runtime = nativeKernelsFor(tf.backend());
+    expect(runtime).toBeDefined();
+    if (runtime === undefined) return;
+    // Helpers start asynchronously; the threaded backend has one once it is ready.
+    for (let i = 0; i < 100 && runtime.pool.threads < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(runtime.pool.threads).toBe(2);
+    const backend = tf.backend() as WasmBackendLike;
+    const at = (t: tf.Tensor) => backend.getMemoryOffset(t.dataId);
+    const x = tf.randomNormal([3, 7, 6, 8], 0, 1, 'float32', 8);
+    const dy = tf.randomNormal([3, 4, 3, 20], 0, 1, 'float32', 9);
+    const wt = tf.randomNormal([3, 3, 20, 8], 0, 1, 'float32', 10);
+    const [dwOne, dwTwo] = [tf.zeros([3, 3, 8, 20]), tf.zeros([3, 3, 8, 20])];
+    const [dxOne, dxTwo] = [tf.zeros(x.shape), tf.zeros(x.shape)];
+    // n, ih, iw, ci, oh, ow, co, kh, kw, stride, padTop, padLeft
+    const geometry = [3, 7, 6, 8, 4, 3, 20, 3, 3, 2, 1, 1] as const;
+    runtime.kernels.conv2d_filter_grad(at(x), at(dy), at(dwOne), ...geometry, 0, 20);
+    runtime.pool.run('conv2d_filter_grad', [[at(x), at(dy), at(dwTwo), ...geometry, 0, 8], [at(x), at(dy), at(dwTwo), ...geometry, 8, 20]]);
+    runtime.kernels.conv2d_input_grad(at(dy), at(wt), at(dxOne), ...geometry, 0, 3);
+    runtime.pool.run('conv2d_input_grad', [[at(dy), at(wt), at(dxTwo), ...geometry, 0, 2], [at(dy), at(wt), at(dxTwo), ...geometry, 2, 3]]);
+    expect(Array.from(dwTwo.dataSync())).toEqual(Array.from(dwOne.dataSync()));
+    expect(Array.from(dxTwo.dataSync())).toEqual(Array.from(dxOne.dataSync()));
+    expect(tf.max(tf.abs(dwOne)).dataSync()[0]).toBeGreaterThan(0);
+    tf.dispose([x, dy, wt, dwOne, dwTwo, dxOne, dxTwo]);
+  });
+
+  it(`${WASM_KERNELS_ENV}=0 falls back to plain tfjs kernels`, async () => {
+    await selectBackend('wasm');
+    process.env[WASM_KERNELS_ENV] = '0';
+    try {
+      expect(nativeKernelsActive()).toBe(false);
+    } finally {
+      delete process.env[WASM_KERNELS_ENV];
+    }
+    expect(nativeKernelsActive()).toBe(true);
+  });
+});

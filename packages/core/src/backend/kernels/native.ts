@@ -1,0 +1,127 @@
+// tfjs kernels for 'wasm' that run lt's own SIMD code (native/kernels.c) on the backend's memory. They are only
+// reached through the ops that check `nativeKernelsActive()` first, so plain tfjs-backend-wasm and the cpu backend
+// keep their tf-op paths.
+import { getBackend, getKernel, backend as activeBackend, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { KernelComposer } from './compose.js';
+import { nativeKernelsFor, type NativeRuntime, type WasmBackendLike } from '../native/load.js';
+
+/** Kernel names of lt's native wasm kernels (tf.engine().runKernel). */
+export const NativeKernelName = {
+  sgdMomentum: 'LtSgdMomentum',
+  batchNormTrain: 'LtBatchNormTrain',
+  batchNormGrad: 'LtBatchNormGrad',
+  batchNormEval: 'LtBatchNormEval',
+  conv2DFilterGrad: 'LtConv2DFilterGrad',
+  conv2DInputGrad: 'LtConv2DInputGrad',
+} as const;
+
+/**
+ * Whether the active backend is wasm with lt's native kernels registered (selectBackend does that) and loaded into
+ * its memory; a plain tfjs-backend-wasm set up without selectBackend keeps the tf-op paths.
+ */
+export function nativeKernelsActive(): boolean {
+  return getBackend() === 'wasm' && getKernel(NativeKernelName.sgdMomentum, 'wasm') !== undefined && nativeKernelsFor(activeBackend()) !== undefined;
+}
+
+type Call = (native: NativeRuntime, backend: WasmBackendLike, inputs: Record<string, TensorInfo>, attrs: Record<string, unknown>) => TensorInfo | TensorInfo[];
+
+function config(kernelName: string, call: Call): KernelConfig {
+  const kernelFunc = ({ inputs, backend, attrs }: Parameters<KernelFunc>[0]) => {
+    const native = nativeKernelsFor(backend as KernelBackend);
+    if (native === undefined) throw new Error(`lt: kernel ${kernelName} needs lt's wasm kernels, which did not load on this backend`);
+    for (const [name, info] of Object.entries(inputs as Record<string, TensorInfo>)) {
+      if (info.dtype !== 'float32') throw new Error(`lt: ${kernelName} input '${name}' must be float32, got ${info.dtype}`);
+    }
+    return call(native, backend as WasmBackendLike, inputs as Record<string, TensorInfo>, attrs as Record<string, unknown>);
+  };
+  return { kernelName, backendName: 'wasm', kernelFunc: kernelFunc as KernelFunc };
+}
+
+/** Runs `f` with float scratch space of `floats` values on the backend's heap, freed afterwards. */
+function withScratch<T>(backend: WasmBackendLike, floats: number, f: (offset: number) => T): T {
+  const scratch = backend.makeOutput([floats], 'float32');
+  try {
+    return f(backend.getMemoryOffset(scratch.dataId));
+  } finally {
+    backend.disposeData(scratch.dataId);
+  }
+}
+
+/** [0, size) cut into at most `parts` ranges whose boundaries are multiples of `align`. */
+function split(size: number, parts: number, align: number): Array<[number, number]> {
+  const step = Math.max(align, Math.ceil(size / parts / align) * align);
+  const ranges: Array<[number, number]> = [];
+  for (let begin = 0; begin < size; begin += step) ranges.push([begin, Math.min(size, begin + step)]);
+  return ranges;
+}
+
+const at = (backend: WasmBackendLike, info: TensorInfo) => backend.getMemoryOffset(info.dataId);
+const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+const sgdMomentum = config(NativeKernelName.sgdMomentum, (native, backend, { param, grad, buffer }, attrs) => {
+  const { lr, momentum, weightDecay, first } = attrs as { lr: number; momentum: number; weightDecay: number; first: boolean };
+  const newParam = backend.makeOutput(param.shape, 'float32');
+  const newBuffer = backend.makeOutput(param.shape, 'float32');
+  native.kernels.sgd_momentum(at(backend, param), at(backend, grad), at(backend, buffer), at(backend, newParam), at(backend, newBuffer), sizeOf(param.shape), lr, momentum, weightDecay, first ? 1 : 0);
+  return [newParam, newBuffer];
+});
+
+const batchNormTrain = config(NativeKernelName.batchNormTrain, (native, backend, { x, gamma, beta, runningMean, runningVar }, attrs) => {
+  const { epsilon, momentum } = attrs as { epsilon: number; momentum: number };
+  const c = x.shape[x.shape.length - 1];
+  const [y, mean, rstd, newMean, newVar] = [x.shape, [c], [c], [c], [c]].map((shape) => backend.makeOutput(shape, 'float32'));
+  // 2c doubles + 3c floats, plus one float so the doubles can start 8-byte aligned whatever malloc returns.
+  withScratch(backend, 7 * c + 1, (scratch) =>
+    native.kernels.batch_norm_train(at(backend, x), at(backend, gamma), at(backend, beta), at(backend, runningMean), at(backend, runningVar), sizeOf(x.shape) / c, c, epsilon, momentum, at(backend, y), at(backend, mean), at(backend, rstd), at(backend, newMean), at(backend, newVar), (scratch + 7) & ~7),
+  );
+  return [y, mean, rstd, newMean, newVar];
+});
+
+const batchNormEval = config(NativeKernelName.batchNormEval, (native, backend, { x, gamma, beta, runningMean, runningVar }, attrs) => {
+  const { epsilon } = attrs as { epsilon: number };
+  const c = x.shape[x.shape.length - 1];
+  const y = backend.makeOutput(x.shape, 'float32');
+  withScratch(backend, 2 * c, (scratch) =>
+    native.kernels.batch_norm_eval(at(backend, x), at(backend, gamma), at(backend, beta), at(backend, runningMean), at(backend, runningVar), sizeOf(x.shape) / c, c, epsilon, at(backend, y), scratch),
+  );
+  return y;
+});
+
+const batchNormGrad = config(NativeKernelName.batchNormGrad, (native, backend, { dy, x, mean, rstd, gamma }) => {
+  const c = x.shape[x.shape.length - 1];
+  const [dx, dGamma, dBeta] = [x.shape, [c], [c]].map((shape) => backend.makeOutput(shape, 'float32'));
+  withScratch(backend, 7 * c + 1, (scratch) =>
+    native.kernels.batch_norm_grad(at(backend, dy), at(backend, x), at(backend, mean), at(backend, rstd), at(backend, gamma), sizeOf(x.shape) / c, c, at(backend, dx), at(backend, dGamma), at(backend, dBeta), (scratch + 7) & ~7),
+  );
+  return [dx, dGamma, dBeta];
+});
+
+const conv2DFilterGrad = config(NativeKernelName.conv2DFilterGrad, (native, backend, { x, dy }, attrs) => {
+  const { filterShape, stride, padTop, padLeft } = attrs as { filterShape: [number, number, number, number]; stride: number; padTop: number; padLeft: number };
+  const [n, ih, iw, ci] = x.shape;
+  const [, oh, ow, co] = dy.shape;
+  const dw = backend.makeOutput(filterShape, 'float32');
+  const common = [at(backend, x), at(backend, dy), at(backend, dw), n, ih, iw, ci, oh, ow, co, filterShape[0], filterShape[1], stride, padTop, padLeft];
+  // Threads take disjoint blocks of 8 output channels.
+  native.pool.run('conv2d_filter_grad', split(co, native.pool.threads, 8).map(([begin, end]) => [...common, begin, end]));
+  return dw;
+});
+
+const conv2DInputGrad = config(NativeKernelName.conv2DInputGrad, (native, backend, { dy, filter }, attrs) => {
+  const { xShape, stride, padTop, padLeft } = attrs as { xShape: [number, number, number, number]; stride: number; padTop: number; padLeft: number };
+  const [n, ih, iw, ci] = xShape;
+  const [, oh, ow, co] = dy.shape;
+  const [kh, kw] = filter.shape;
+  if (ci % 4 !== 0) throw new Error(`lt: ${NativeKernelName.conv2DInputGrad} needs input channels in multiples of 4, got ${ci}`);
+  // [kh, kw, ci, co] → [kh, kw, co, ci] so the kernel reads each output channel's weights as contiguous vectors.
+  const k = new KernelComposer(backend, 'wasm');
+  const wt = k.run('Transpose', { x: filter }, { perm: [0, 1, 3, 2] });
+  const dx = backend.makeOutput(xShape, 'float32');
+  const common = [at(backend, dy), at(backend, wt), at(backend, dx), n, ih, iw, ci, oh, ow, co, kh, kw, stride, padTop, padLeft];
+  // Threads take disjoint sets of images.
+  native.pool.run('conv2d_input_grad', split(n, native.pool.threads, 1).map(([begin, end]) => [...common, begin, end]));
+  return k.finish(dx);
+});
+
+/** The native kernels' configs, for registration. */
+export const nativeKernelConfigs: readonly KernelConfig[] = [sgdMomentum, batchNormTrain, batchNormEval, batchNormGrad, conv2DFilterGrad, conv2DInputGrad];

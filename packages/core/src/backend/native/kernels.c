@@ -1,0 +1,285 @@
+// lt's training kernels for the wasm backend, compiled to wasm32 + SIMD128 by scripts/build-wasm-kernels.sh.
+// The module imports tfjs-backend-wasm's own memory and works on tensors where they lie (pointers are byte
+// offsets from BackendWasm.getMemoryOffset). It must never touch memory it was not handed: no data segment, no
+// stack, no globals (the build script checks the disassembly), because the memory belongs to emscripten.
+// Reductions accumulate in double in caller-provided scratch, so long sums do not lose float precision.
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+// buf <- first ? d : momentum*buf + d with d = g + wd*p; p <- p - lr*buf (PyTorch's SGD, in tfjs's op order).
+EXPORT(sgd_momentum)
+void sgd_momentum(const float *p, const float *g, const float *buf, float *p_out, float *buf_out, int n, float lr,
+                  float momentum, float wd, int first) {
+  int i = 0;
+  v128_t vlr = wasm_f32x4_splat(lr), vm = wasm_f32x4_splat(momentum), vwd = wasm_f32x4_splat(wd);
+  for (; i + 4 <= n; i += 4) {
+    v128_t vp = wasm_v128_load(p + i);
+    v128_t d = wasm_f32x4_add(wasm_v128_load(g + i), wasm_f32x4_mul(vp, vwd));
+    v128_t b = first ? d : wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(buf + i), vm), d);
+    wasm_v128_store(buf_out + i, b);
+    wasm_v128_store(p_out + i, wasm_f32x4_sub(vp, wasm_f32x4_mul(b, vlr)));
+  }
+  for (; i < n; i++) {
+    float d = g[i] + p[i] * wd;
+    float b = first ? d : buf[i] * momentum + d;
+    buf_out[i] = b;
+    p_out[i] = p[i] - b * lr;
+  }
+}
+
+// Adds each of m rows of c floats (a and, if b is non-null, a*b) into acc[0..c) and acc[c..2c) as doubles.
+static void accumulate_rows(const float *a, const float *b, const float *shift, const float *scale, int m, int c,
+                            double *acc) {
+  for (int r = 0; r < m; r++) {
+    const float *ar = a + (long)r * c;
+    const float *br = b ? b + (long)r * c : ar;
+    int k = 0;
+    for (; k + 4 <= c; k += 4) {
+      v128_t va = wasm_v128_load(ar + k);
+      v128_t vb = wasm_v128_load(br + k);
+      // The second sum is Σ a·(b − shift)·scale: x² for statistics (shift 0, scale 1), dy·x̂ for the gradient.
+      v128_t centred = wasm_f32x4_mul(wasm_f32x4_sub(vb, wasm_v128_load(shift + k)), wasm_v128_load(scale + k));
+      v128_t prod = wasm_f32x4_mul(va, centred);
+      double *s = acc + k, *q = acc + c + k;
+      wasm_v128_store(s, wasm_f64x2_add(wasm_v128_load(s), wasm_f64x2_promote_low_f32x4(va)));
+      wasm_v128_store(s + 2, wasm_f64x2_add(wasm_v128_load(s + 2),
+                                            wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(va, va, 2, 3, 0, 1))));
+      wasm_v128_store(q, wasm_f64x2_add(wasm_v128_load(q), wasm_f64x2_promote_low_f32x4(prod)));
+      wasm_v128_store(q + 2, wasm_f64x2_add(wasm_v128_load(q + 2),
+                                            wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(prod, prod, 2, 3, 0, 1))));
+    }
+    for (; k < c; k++) {
+      acc[k] += ar[k];
+      acc[c + k] += (double)(ar[k] * ((br[k] - shift[k]) * scale[k]));
+    }
+  }
+}
+
+// out[r, k] = a[r, k]·mul[k] + add[k] (+ b[r, k]·mul2[k] when b is non-null), for m rows of c channels.
+static void affine_rows(const float *a, const float *mul, const float *add, const float *b, const float *mul2, int m,
+                        int c, float *out) {
+  for (int r = 0; r < m; r++) {
+    const float *ar = a + (long)r * c;
+    float *o = out + (long)r * c;
+    int k = 0;
+    for (; k + 4 <= c; k += 4) {
+      v128_t v = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(ar + k), wasm_v128_load(mul + k)), wasm_v128_load(add + k));
+      if (b) v = wasm_f32x4_add(v, wasm_f32x4_mul(wasm_v128_load(b + (long)r * c + k), wasm_v128_load(mul2 + k)));
+      wasm_v128_store(o + k, v);
+    }
+    for (; k < c; k++) o[k] = ar[k] * mul[k] + add[k] + (b ? b[(long)r * c + k] * mul2[k] : 0.0f);
+  }
+}
+
+// Batch statistics, normalisation and running-statistics update of x [m, c] (channels last), PyTorch's
+// semantics (running_var takes the unbiased variance). `scratch` holds 2c doubles followed by 3c floats.
+EXPORT(batch_norm_train)
+void batch_norm_train(const float *x, const float *gamma, const float *beta, const float *running_mean,
+                      const float *running_var, int m, int c, float eps, float momentum, float *y, float *mean,
+                      float *rstd, float *new_mean, float *new_var, double *scratch) {
+  float *zero = (float *)(scratch + 2 * c), *one = zero + c, *scale = one + c;
+  for (int k = 0; k < 2 * c; k++) scratch[k] = 0.0;
+  for (int k = 0; k < c; k++) zero[k] = 0.0f, one[k] = 1.0f;
+  accumulate_rows(x, 0, zero, one, m, c, scratch);
+  float unbias = (float)((double)m / (m - 1));
+  for (int k = 0; k < c; k++) {
+    double mu = scratch[k] / m, v = scratch[c + k] / m - mu * mu;
+    float var = (float)(v > 0 ? v : 0);
+    mean[k] = (float)mu;
+    rstd[k] = (float)(1.0 / __builtin_sqrt((double)(var + eps)));
+    scale[k] = gamma[k] * rstd[k];
+    zero[k] = beta[k] - mean[k] * scale[k];
+    new_mean[k] = running_mean[k] * (1 - momentum) + mean[k] * momentum;
+    new_var[k] = running_var[k] * (1 - momentum) + var * unbias * momentum;
+  }
+  affine_rows(x, scale, zero, 0, 0, m, c, y);
+}
+
+// Eval-mode BatchNorm of x [m, c] on running statistics: y = x·scale + shift with scale = γ/√(running_var + ε) and
+// shift = β − running_mean·scale (as batchNorm.ts computes them). `scratch` holds 2c floats.
+EXPORT(batch_norm_eval)
+void batch_norm_eval(const float *x, const float *gamma, const float *beta, const float *running_mean,
+                     const float *running_var, int m, int c, float eps, float *y, float *scratch) {
+  float *scale = scratch, *shift = scratch + c;
+  for (int k = 0; k < c; k++) {
+    scale[k] = gamma[k] * (float)(1.0 / __builtin_sqrt((double)(running_var[k] + eps)));
+    shift[k] = beta[k] - running_mean[k] * scale[k];
+  }
+  affine_rows(x, scale, shift, 0, 0, m, c, y);
+}
+
+// Closed-form BatchNorm backward (see batchNorm.ts): dβ = Σ dy, dγ = Σ dy·x̂ and
+// dx = γ·rstd·(dy − dβ/m − x̂·dγ/m) with x̂ = (x − mean)·rstd. `scratch` holds 2c doubles followed by 3c floats.
+EXPORT(batch_norm_grad)
+void batch_norm_grad(const float *dy, const float *x, const float *mean, const float *rstd, const float *gamma, int m,
+                     int c, float *dx, float *dgamma, float *dbeta, double *scratch) {
+  float *gain = (float *)(scratch + 2 * c), *per_x = gain + c, *offset = per_x + c;
+  for (int k = 0; k < 2 * c; k++) scratch[k] = 0.0;
+  accumulate_rows(dy, x, mean, rstd, m, c, scratch);
+  for (int k = 0; k < c; k++) {
+    dbeta[k] = (float)scratch[k];
+    dgamma[k] = (float)scratch[c + k];
+    gain[k] = gamma[k] * rstd[k];
+    // x̂ folded into per-channel constants: dx = dy·gain + x·per_x + offset.
+    per_x[k] = gain[k] * (dgamma[k] / -(float)m) * rstd[k];
+    offset[k] = gain[k] * (dbeta[k] / -(float)m) - per_x[k] * mean[k];
+  }
+  affine_rows(dy, gain, offset, x, per_x, m, c, dx);
+}
+
+// One register tile of the filter gradient: `rows` input channels (1 or 4) × `vecs` groups of 4 output channels
+// (1 or 2), accumulated over output rows [oh0, oh1) and columns [ow0, ow1) of one image.
+static inline __attribute__((always_inline)) void filter_tile(const float *x, const float *dy, float *dw, int rows,
+                                                              int vecs, int ih_size, int iw_size, int ci, int ow_size,
+                                                              int co, int stride, int row_off, int col_off, int oh0,
+                                                              int oh1, int ow0, int ow1) {
+  v128_t acc[4][2];
+  for (int i = 0; i < rows; i++)
+    for (int j = 0; j < vecs; j++) acc[i][j] = wasm_v128_load(dw + i * co + 4 * j);
+  for (int oh = oh0; oh < oh1; oh++) {
+    int ih = oh * stride + row_off;
+    if (ih < 0 || ih >= ih_size) continue;
+    const float *xr = x + (long)ih * iw_size * ci;
+    const float *dyr = dy + (long)oh * ow_size * co;
+    for (int ow = ow0; ow < ow1; ow++) {
+      const float *xp = xr + (long)(ow * stride + col_off) * ci;
+      v128_t d[2];
+      for (int j = 0; j < vecs; j++) d[j] = wasm_v128_load(dyr + (long)ow * co + 4 * j);
+      v128_t xv = rows == 4 ? wasm_v128_load(xp) : wasm_v128_load32_splat(xp);
+      for (int i = 0; i < rows; i++) {
+        v128_t s = i == 0 ? wasm_i32x4_shuffle(xv, xv, 0, 0, 0, 0)
+                   : i == 1 ? wasm_i32x4_shuffle(xv, xv, 1, 1, 1, 1)
+                   : i == 2 ? wasm_i32x4_shuffle(xv, xv, 2, 2, 2, 2)
+                            : wasm_i32x4_shuffle(xv, xv, 3, 3, 3, 3);
+        for (int j = 0; j < vecs; j++) acc[i][j] = wasm_f32x4_add(acc[i][j], wasm_f32x4_mul(s, d[j]));
+      }
+    }
+  }
+  for (int i = 0; i < rows; i++)
+    for (int j = 0; j < vecs; j++) wasm_v128_store(dw + i * co + 4 * j, acc[i][j]);
+}
+
+// The tiles of `rows` input channels over output channels [co_begin, co_vec): 8 at a time, then 4.
+static inline __attribute__((always_inline)) void filter_tiles(const float *x, const float *dy, float *dw, int rows,
+                                                               int ih_size, int iw_size, int ci, int ow_size, int co,
+                                                               int stride, int row_off, int col_off, int oh0, int oh1,
+                                                               int ow0, int ow1, int co_begin, int co_vec) {
+  int o = co_begin;
+  for (; o + 8 <= co_vec; o += 8)
+    filter_tile(x, dy + o, dw + o, rows, 2, ih_size, iw_size, ci, ow_size, co, stride, row_off, col_off, oh0, oh1, ow0,
+                ow1);
+  for (; o < co_vec; o += 4)
+    filter_tile(x, dy + o, dw + o, rows, 1, ih_size, iw_size, ci, ow_size, co, stride, row_off, col_off, oh0, oh1, ow0,
+                ow1);
+}
+
+// dW[a, b, i, o] = Σ_{n,h,w} x[n, h·s + a − pad_top, w·s + b − pad_left, i] · dy[n, h, w, o] (NHWC, zero padding),
+// with x [n, ih, iw, ci], dy [n, oh, ow, co], dw [kh, kw, ci, co], for output channels [co_begin, co_end) only (so
+// threads can share the work; each value is summed in the same order whatever the split). Output rows are taken in chunks of about 128
+// positions so the slices of x and dy a chunk reads stay in cache across all (a, b, i, o) tiles.
+EXPORT(conv2d_filter_grad)
+void conv2d_filter_grad(const float *x, const float *dy, float *dw, int n, int ih, int iw, int ci, int oh, int ow,
+                        int co, int kh, int kw, int stride, int pad_top, int pad_left, int co_begin, int co_end) {
+  for (long r = 0; r < (long)kh * kw * ci; r++)
+    for (int o = co_begin; o < co_end; o++) dw[r * co + o] = 0.0f;
+  int chunk = ow >= 128 ? 1 : 128 / ow;
+  int co_vec = co_begin + ((co_end - co_begin) & ~3);
+  for (int b = 0; b < n; b++) {
+    const float *xb = x + (long)b * ih * iw * ci;
+    const float *dyb = dy + (long)b * oh * ow * co;
+    for (int oh0 = 0; oh0 < oh; oh0 += chunk) {
+      int oh1 = oh0 + chunk < oh ? oh0 + chunk : oh;
+      for (int a = 0; a < kh; a++) {
+        for (int q = 0; q < kw; q++) {
+          int col_off = q - pad_left;
+          // Output columns whose input column lies inside the image: 0 ≤ w·s + col_off < iw.
+          int ow0 = col_off >= 0 ? 0 : (-col_off + stride - 1) / stride;
+          int ow1 = iw - col_off <= 0 ? 0 : (iw - col_off + stride - 1) / stride;
+          if (ow1 > ow) ow1 = ow;
+          if (ow0 >= ow1) continue;
+          float *dwab = dw + (long)(a * kw + q) * ci * co;
+          int i = 0;
+          for (; i + 4 <= ci; i += 4)
+            filter_tiles(xb + i, dyb, dwab + i * co, 4, ih, iw, ci, ow, co, stride, a - pad_top, col_off, oh0, oh1, ow0,
+                         ow1, co_begin, co_vec);
+          for (; i < ci; i++)
+            filter_tiles(xb + i, dyb, dwab + i * co, 1, ih, iw, ci, ow, co, stride, a - pad_top, col_off, oh0, oh1, ow0,
+                         ow1, co_begin, co_vec);
+          // Output channels past the last multiple of 4: scalar.
+          for (int r = 0; r < ci && co_vec < co_end; r++) {
+            for (int h = oh0; h < oh1; h++) {
+              int y = h * stride + a - pad_top;
+              if (y < 0 || y >= ih) continue;
+              for (int w = ow0; w < ow1; w++) {
+                float xv = xb[((long)y * iw + w * stride + col_off) * ci + r];
+                const float *d = dyb + ((long)h * ow + w) * co;
+                for (int o = co_vec; o < co_end; o++) dwab[r * co + o] += xv * d[o];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// One register tile of the input gradient: `rows` output positions (1 or 4, consecutive columns) × `vecs` groups of 4
+// input channels (1 or 2), summed over all output channels: dx[pos] += Σ_o dy[pos, o] · wt[o, i].
+static inline __attribute__((always_inline)) void input_tile(const float *dyp, const float *wt, float *dxp, int rows,
+                                                             int vecs, int co, int ci, int dx_step) {
+  v128_t acc[4][2];
+  for (int r = 0; r < rows; r++)
+    for (int j = 0; j < vecs; j++) acc[r][j] = wasm_v128_load(dxp + (long)r * dx_step + 4 * j);
+  for (int o = 0; o < co; o++) {
+    v128_t w[2];
+    for (int j = 0; j < vecs; j++) w[j] = wasm_v128_load(wt + (long)o * ci + 4 * j);
+    for (int r = 0; r < rows; r++) {
+      v128_t d = wasm_v128_load32_splat(dyp + (long)r * co + o);
+      for (int j = 0; j < vecs; j++) acc[r][j] = wasm_f32x4_add(acc[r][j], wasm_f32x4_mul(d, w[j]));
+    }
+  }
+  for (int r = 0; r < rows; r++)
+    for (int j = 0; j < vecs; j++) wasm_v128_store(dxp + (long)r * dx_step + 4 * j, acc[r][j]);
+}
+
+// dx[n, h·s + a − pad_top, w·s + b − pad_left, i] += Σ_o dy[n, h, w, o] · W[a, b, i, o] (NHWC), with
+// wt = W transposed to [kh, kw, co, ci] and ci a multiple of 4: each (a, b) is a GEMM of dy's rows by wt[a, b]
+// scattered into dx, so strided convolutions cost no zero-interleaving. Images [n_begin, n_end) only (threads).
+EXPORT(conv2d_input_grad)
+void conv2d_input_grad(const float *dy, const float *wt, float *dx, int n, int ih, int iw, int ci, int oh, int ow,
+                       int co, int kh, int kw, int stride, int pad_top, int pad_left, int n_begin, int n_end) {
+  long image = (long)ih * iw * ci;
+  for (long t = n_begin * image; t < n_end * image; t++) dx[t] = 0.0f;
+  int dx_step = stride * ci;
+  for (int b = n_begin; b < n_end; b++) {
+    for (int h = 0; h < oh; h++) {
+      for (int a = 0; a < kh; a++) {
+        int y = h * stride + a - pad_top;
+        if (y < 0 || y >= ih) continue;
+        for (int q = 0; q < kw; q++) {
+          int col_off = q - pad_left;
+          int ow0 = col_off >= 0 ? 0 : (-col_off + stride - 1) / stride;
+          int ow1 = iw - col_off <= 0 ? 0 : (iw - col_off + stride - 1) / stride;
+          if (ow1 > ow) ow1 = ow;
+          const float *wab = wt + (long)(a * kw + q) * co * ci;
+          const float *dyr = dy + ((long)b * oh + h) * ow * co;
+          float *dxr = dx + ((long)b * ih + y) * iw * ci;
+          int w = ow0;
+          for (; w + 4 <= ow1; w += 4) {
+            float *dxp = dxr + (long)(w * stride + col_off) * ci;
+            int i = 0;
+            for (; i + 8 <= ci; i += 8) input_tile(dyr + (long)w * co, wab + i, dxp + i, 4, 2, co, ci, dx_step);
+            for (; i < ci; i += 4) input_tile(dyr + (long)w * co, wab + i, dxp + i, 4, 1, co, ci, dx_step);
+          }
+          for (; w < ow1; w++) {
+            float *dxp = dxr + (long)(w * stride + col_off) * ci;
+            int i = 0;
+            for (; i + 8 <= ci; i += 8) input_tile(dyr + (long)w * co, wab + i, dxp + i, 1, 2, co, ci, dx_step);
+            for (; i < ci; i += 4) input_tile(dyr + (long)w * co, wab + i, dxp + i, 1, 1, co, ci, dx_step);
+          }
+        }
+      }
+    }
+  }
+}

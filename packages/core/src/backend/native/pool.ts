@@ -1,0 +1,106 @@
+// Runs lt's native kernels on more than one core: worker threads that instantiate the same module on the same
+// shared memory (the threaded tfjs-backend-wasm's), each handed one part of a kernel call through a small shared
+// control block. The main thread computes its own part and then waits (Atomics.wait) for the others, so a kernel
+// call stays synchronous, as tfjs kernels must be. A worker that has not finished starting is simply not used.
+import { Worker } from 'node:worker_threads';
+
+// Control block slots (Int32): the worker's readiness, the job counter, the last finished job, the function,
+// the argument count, and a failure flag.
+const READY = 0;
+const JOB = 1;
+const DONE = 2;
+const FUNCTION = 3;
+const ARG_COUNT = 4;
+const FAILED = 5;
+const MAX_ARGS = 24;
+const WAIT_MS = 120_000;
+
+// Plain JS for an `eval` worker: it cannot import the package's modules, and needs nothing but the module bytes.
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { bytes, memory, control, args, names } = workerData;
+const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
+const ctrl = new Int32Array(control);
+const argv = new Float64Array(args);
+Atomics.store(ctrl, ${READY}, 1);
+let seen = 0;
+for (;;) {
+  Atomics.wait(ctrl, ${JOB}, seen);
+  seen = Atomics.load(ctrl, ${JOB});
+  try {
+    exports[names[ctrl[${FUNCTION}]]](...argv.subarray(0, ctrl[${ARG_COUNT}]));
+  } catch {
+    Atomics.store(ctrl, ${FAILED}, 1);
+  }
+  Atomics.store(ctrl, ${DONE}, seen);
+  Atomics.notify(ctrl, ${DONE});
+}
+`;
+
+class Helper {
+  private readonly control = new Int32Array(new SharedArrayBuffer(8 * 4));
+  private readonly args = new Float64Array(new SharedArrayBuffer(MAX_ARGS * 8));
+  private job = 0;
+
+  constructor(bytes: Uint8Array, memory: object, private readonly names: readonly string[]) {
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { bytes, memory, control: this.control.buffer, args: this.args.buffer, names },
+    });
+    // A helper never keeps the process alive, and a helper that fails to start is just never used.
+    worker.unref();
+    worker.on('error', () => Atomics.store(this.control, FAILED, 1));
+  }
+
+  get usable(): boolean {
+    return Atomics.load(this.control, READY) === 1 && Atomics.load(this.control, FAILED) === 0;
+  }
+
+  start(name: string, argv: readonly number[]): void {
+    this.args.set(argv);
+    this.control[FUNCTION] = this.names.indexOf(name);
+    this.control[ARG_COUNT] = argv.length;
+    this.job = Atomics.add(this.control, JOB, 1) + 1;
+    Atomics.notify(this.control, JOB);
+  }
+
+  finish(): void {
+    for (;;) {
+      const done = Atomics.load(this.control, DONE);
+      if (done === this.job) break;
+      if (Atomics.wait(this.control, DONE, done, WAIT_MS) === 'timed-out') {
+        throw new Error(`lt: a native-kernel worker did not finish within ${WAIT_MS / 1000} s`);
+      }
+    }
+    if (Atomics.load(this.control, FAILED) === 1) throw new Error('lt: a native kernel failed on a worker thread');
+  }
+}
+
+/** Splits native kernel calls over the main thread and `threads − 1` workers on a shared memory. */
+export class NativePool {
+  private readonly helpers: Helper[];
+
+  constructor(
+    private readonly exports: Record<string, (...args: number[]) => void>,
+    bytes: Uint8Array,
+    memory: object,
+    threads: number,
+  ) {
+    const names = Object.keys(exports);
+    this.helpers = Array.from({ length: Math.max(0, threads - 1) }, () => new Helper(bytes, memory, names));
+  }
+
+  /** Threads a call can be split over right now (helpers still starting do not count). */
+  get threads(): number {
+    return 1 + this.helpers.filter((h) => h.usable).length;
+  }
+
+  /** Runs `name` once per argument list: the first on this thread, the rest on helpers, and returns when all are done. */
+  run(name: string, parts: ReadonlyArray<readonly number[]>): void {
+    const helpers = this.helpers.filter((h) => h.usable).slice(0, parts.length - 1);
+    helpers.forEach((helper, i) => helper.start(name, parts[i + 1]));
+    this.exports[name](...parts[0]);
+    for (let i = helpers.length + 1; i < parts.length; i++) this.exports[name](...parts[i]);
+    for (const helper of helpers) helper.finish();
+  }
+}
