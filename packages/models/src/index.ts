@@ -11,3 +11,6 @@ export { globalAveragePool } from './layers/pool.js';
 export { createVariable, type VariableOwner } from './variables.js';
 export { withLinearHead } from './parts.js';
 export { parameterCount } from './parameterCount.js';
+export { toLayersModel } from './export/layersModel.js';
+export { backboneLayers, registerBackboneLayers, type BackboneLayersBuilder } from './export/backboneLayers.js';
+export { directoryLoadHandler, directorySaveHandler } from './export/modelDirectory.js';

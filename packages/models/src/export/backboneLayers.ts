@@ -1,0 +1,35 @@
+import { LtError, type Backbone } from '@lt/core';
+import { CnnBackbone } from '../cnn.js';
+import { MlpBackbone } from '../mlp.js';
+import { ResNetCifarBackbone } from '../resnet/resnetCifar.js';
+import { cnnLayers } from '../cnn.layers.js';
+import { mlpLayers } from '../mlp.layers.js';
+import { resnetCifarLayers } from '../resnet/resnetCifar.layers.js';
+import type { Node } from './layerOps.js';
+
+/** Rebuilds a trained backbone as tf.layers on `input` (eval mode), returning the features node [B, D]. */
+export type BackboneLayersBuilder<B extends Backbone> = (backbone: B, input: Node) => Node;
+
+// Keyed by backbone class: each model's builder lives next to the model (`<model>.layers.ts`).
+type BackboneClass = abstract new (...args: never[]) => Backbone;
+const builders = new Map<BackboneClass, BackboneLayersBuilder<Backbone>>();
+
+/** Registers how a backbone class exports to tf.layers (for models outside @lt/models). */
+export function registerBackboneLayers<B extends Backbone>(backboneClass: abstract new (...args: never[]) => B, builder: BackboneLayersBuilder<B>): void {
+  builders.set(backboneClass, builder as BackboneLayersBuilder<Backbone>);
+}
+
+registerBackboneLayers(CnnBackbone, cnnLayers);
+registerBackboneLayers(MlpBackbone, mlpLayers);
+registerBackboneLayers(ResNetCifarBackbone, resnetCifarLayers);
+
+/** The backbone as tf.layers on `input`; an LtError for a backbone class with no registered builder. */
+export function backboneLayers(backbone: Backbone, input: Node): Node {
+  for (const [backboneClass, builder] of builders) {
+    if (backbone instanceof backboneClass) return builder(backbone, input);
+  }
+  throw new LtError(
+    'EXPORT_UNSUPPORTED',
+    `cannot export backbone ${backbone.constructor.name} as a tfjs LayersModel: it has no tf.layers builder (see registerBackboneLayers in @lt/models)`,
+  );
+}
