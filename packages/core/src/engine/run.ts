@@ -288,7 +288,7 @@ async function trainStage(prepared: PreparedStage, io: TrainIo): Promise<{ repor
       await saveCheckpoint(
         io.dir.checkpoint(settings.name),
         [...modelVariables(model), ...optimizer.state()],
-        { ...io.topology, head: model.head.config, extras: Object.keys(model.extras) },
+        { ...io.topology, head: model.head.config, headName: model.head.name, extras: Object.keys(model.extras) },
         { stage: settings.name, epoch, completed: last, history } satisfies StageCheckpointState,
       );
       await io.dir.appendMetrics(record);
@@ -339,6 +339,7 @@ function buildManifest(
     dataset: { name: config.dataset.name, options: config.dataset.options },
     model: { name: config.model.name, options: config.model.options },
     split: dataset.manifest,
+    info: dataset.info,
     classCounts: dataset.classCounts,
     stages: config.stages.map(({ plugins, ...stage }) => ({
       ...stage,
