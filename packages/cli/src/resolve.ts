@@ -1,6 +1,6 @@
 import { LtError, type RunConfig } from '@lt/core';
 import { cifar100LT, cifar10LT, mnistLT } from '@lt/data';
-import { cnn, mlp, resnetCifar } from '@lt/models';
+import { cnn, mlp, resnetCifar, tfjsModel } from '@lt/models';
 import type { TrainFlags } from './args.js';
 import { loadConfigFile, validateConfig } from './loadConfig.js';
 import { defaultModel, methodStages } from './defaults.js';
@@ -67,7 +67,9 @@ export function toRunConfig(config: CliConfig, outDir: string): RunConfig {
         : cifar100LT({ ...datasetOptions, dataDir: needsDir('cifar100') });
   const model = config.model!;
   const modelSpec =
-    model.name === 'cnn'
+    model.name === 'tfjs'
+      ? tfjsModel({ path: model.path!, ...(model.featureLayer !== undefined && { featureLayer: model.featureLayer }) })
+      : model.name === 'cnn'
       ? cnn()
       : model.name === 'mlp'
         ? mlp()

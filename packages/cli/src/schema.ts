@@ -34,9 +34,14 @@ export const cliConfigSchema = z.strictObject({
     .default({ name: 'mnist' }),
   model: z
     .strictObject({
-      name: z.enum(['cnn', 'mlp', 'resnet8', 'resnet20', 'resnet32', 'resnet56']),
+      name: z.enum(['cnn', 'mlp', 'resnet8', 'resnet20', 'resnet32', 'resnet56', 'tfjs']),
       width: z.enum(['standard', 'wide']).optional(),
+      /** `tfjs`: the folder holding model.json and its weight shards. */
+      path: z.string().min(1).optional(),
+      /** `tfjs`: the layer whose output are the features (default: the input of the last dense layer). */
+      featureLayer: z.string().min(1).optional(),
     })
+    .refine((m) => m.name !== 'tfjs' || m.path !== undefined, { message: "model 'tfjs' needs path: the folder holding model.json", path: ['path'] })
     .optional(),
   /** A built-in two-stage recipe (`ce`, `ce+samn`, …); `stages` gives them explicitly instead. */
   method: z.string().optional(),

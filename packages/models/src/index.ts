@@ -14,3 +14,5 @@ export { parameterCount } from './parameterCount.js';
 export { toLayersModel } from './export/layersModel.js';
 export { backboneLayers, registerBackboneLayers, type BackboneLayersBuilder } from './export/backboneLayers.js';
 export { directoryLoadHandler, directorySaveHandler } from './export/modelDirectory.js';
+export { tfjsModel, loadTfjsLayersModel, type TfjsModelOptions } from './tfjs/tfjsModel.js';
+export { TfjsBackbone, cutFeatures, type FeatureCut } from './tfjs/tfjsBackbone.js';

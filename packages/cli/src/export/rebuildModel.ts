@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assignWeights, createRng, LtError, readCheckpoint, type Backbone, type ClassifierHead, type ModelSpec, type RunManifest } from '@lt/core';
-import { cnn, mlp, resnetCifar, type CnnOptions, type MlpOptions, type ResNetCifarOptions } from '@lt/models';
+import { cnn, mlp, resnetCifar, tfjsModel, type CnnOptions, type MlpOptions, type ResNetCifarOptions, type TfjsModelOptions } from '@lt/models';
 import { rebuildHead, type HeadConfig } from './heads.js';
 
 /** A run's trained model, rebuilt from its manifest and one stage's checkpoint. */
@@ -19,7 +19,8 @@ function modelSpec(name: string, options: Readonly<Record<string, unknown>>): Mo
   if (name === 'cnn') return cnn(options as CnnOptions);
   if (name === 'mlp') return mlp(options as MlpOptions);
   if (name.startsWith('resnet')) return resnetCifar(options as ResNetCifarOptions);
-  throw new LtError('EXPORT_UNSUPPORTED', `cannot rebuild model '${name}' for export (known: cnn, mlp, resnet*)`);
+  if (name === 'tfjs') return tfjsModel(options as unknown as TfjsModelOptions);
+  throw new LtError('EXPORT_UNSUPPORTED', `cannot rebuild model '${name}' for export (known: cnn, mlp, resnet*, tfjs)`);
 }
 
 /** Reads RUN_DIR/manifest.json; an error naming the file when it is missing or from an older lt. */
@@ -50,19 +51,15 @@ export async function rebuildModel(runDir: string, stage?: string): Promise<Rebu
   try {
     const topology = json.modelTopology as { head?: HeadConfig; headName?: string };
     if (topology.head === undefined) throw new LtError('EXPORT_RUN', `${join(dir, 'model.json')} records no classifier head`);
-    const parts = modelSpec(manifest.model.name, manifest.model.options).build({ info: manifest.info, rng: createRng(0) });
+    const spec = modelSpec(manifest.model.name, manifest.model.options);
+    await spec.load?.();
+    const parts = spec.build({ info: manifest.info, rng: createRng(0) });
     const head = rebuildHead(topology.head, topology.headName ?? 'head');
     for (const p of parts.head.parameters()) p.variable.dispose();
     assignWeights([...parts.backbone.parameters(), ...parts.backbone.buffers(), ...head.parameters(), ...head.buffers()], weights, dir);
-    return {
-      manifest,
-      stage: chosen,
-      backbone: parts.backbone,
-      head,
-      dispose() {
-        tf.dispose([...parts.backbone.parameters(), ...parts.backbone.buffers(), ...head.parameters()].map((p) => p.variable));
-      },
-    };
+    // Taken now: an exported tfjs backbone shares (and its disposal frees) the loaded model's layers.
+    const variables = [...parts.backbone.parameters(), ...parts.backbone.buffers(), ...head.parameters()].map((p) => p.variable);
+    return { manifest, stage: chosen, backbone: parts.backbone, head, dispose: () => tf.dispose(variables) };
   } finally {
     tf.dispose(Object.values(weights));
   }

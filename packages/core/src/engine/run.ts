@@ -69,6 +69,7 @@ export class Run {
     const rng = createRng(config.seed);
     const dataset = await config.dataset.load({ rng: rng.fork('data'), seed: config.seed });
     this.loaded = dataset;
+    await config.model.load?.();
     let model = config.model.build({ info: dataset.info, rng: rng.fork('init') });
     this.parts = model;
     const container = rootContainer.createChildContainer();

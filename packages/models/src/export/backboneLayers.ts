@@ -6,6 +6,8 @@ import { cnnLayers } from '../cnn.layers.js';
 import { mlpLayers } from '../mlp.layers.js';
 import { resnetCifarLayers } from '../resnet/resnetCifar.layers.js';
 import type { Node } from './layerOps.js';
+import { TfjsBackbone } from '../tfjs/tfjsBackbone.js';
+import * as tfl from '@tensorflow/tfjs-layers';
 
 /** Rebuilds a trained backbone as tf.layers on `input` (eval mode), returning the features node [B, D]. */
 export type BackboneLayersBuilder<B extends Backbone> = (backbone: B, input: Node) => Node;
@@ -23,10 +25,17 @@ registerBackboneLayers(CnnBackbone, cnnLayers);
 registerBackboneLayers(MlpBackbone, mlpLayers);
 registerBackboneLayers(ResNetCifarBackbone, resnetCifarLayers);
 
-/** The backbone as tf.layers on `input`; an LtError for a backbone class with no registered builder. */
-export function backboneLayers(backbone: Backbone, input: Node): Node {
+/**
+ * The backbone as tf.layers: an image input and the features node. A tfjs backbone is its loaded model's own
+ * graph up to the features; an lt backbone is rebuilt on a new input. An LtError when no builder is registered.
+ */
+export function backboneLayers(backbone: Backbone, imageShape: readonly [number, number, number]): { input: Node; features: Node } {
+  if (backbone instanceof TfjsBackbone) return { input: backbone.input, features: backbone.features };
   for (const [backboneClass, builder] of builders) {
-    if (backbone instanceof backboneClass) return builder(backbone, input);
+    if (backbone instanceof backboneClass) {
+      const input = tfl.input({ shape: [...imageShape], name: 'image' });
+      return { input, features: builder(backbone, input) };
+    }
   }
   throw new LtError(
     'EXPORT_UNSUPPORTED',

@@ -16,8 +16,7 @@ export function toLayersModel(parts: { backbone: Backbone; head: ClassifierHead 
       `cannot export: the classifier head of kind '${String(head.config.kind)}' has no foldToDense (it is not one dense layer)`,
     );
   }
-  const input = tfl.input({ shape: [...imageShape], name: 'image' });
-  const features = backboneLayers(backbone, input);
+  const { input, features } = backboneLayers(backbone, imageShape);
   const folded = head.foldToDense();
   const logits = denseFromWeights(folded.weight, folded.bias, 'head', features);
   tf.dispose([folded.weight, folded.bias]);
