@@ -25,8 +25,14 @@ const stageSchema = z.strictObject({
 export const cliConfigSchema = z.strictObject({
   dataset: z
     .strictObject({
-      name: z.enum(['mnist', 'cifar10', 'cifar100']),
+      name: z.enum(['mnist', 'cifar10', 'cifar100', 'features']),
       dataDir: z.string().optional(),
+      /** `features`: the training split's `.npy` files (float32 [N, D] features, int [N] labels). */
+      train: z.strictObject({ features: z.string().min(1), labels: z.string().min(1) }).optional(),
+      /** `features`: the test split's `.npy` files. */
+      test: z.strictObject({ features: z.string().min(1), labels: z.string().min(1) }).optional(),
+      /** `features`: one name per class. */
+      classNames: z.array(z.string()).optional(),
       imbalance: z.number().min(1).optional(),
       maxCount: z.number().int().positive().optional(),
       selection: z.enum(['first', 'random']).optional(),
@@ -34,7 +40,7 @@ export const cliConfigSchema = z.strictObject({
     .default({ name: 'mnist' }),
   model: z
     .strictObject({
-      name: z.enum(['cnn', 'mlp', 'resnet8', 'resnet20', 'resnet32', 'resnet56', 'tfjs']),
+      name: z.enum(['cnn', 'mlp', 'resnet8', 'resnet20', 'resnet32', 'resnet56', 'tfjs', 'identity']),
       width: z.enum(['standard', 'wide']).optional(),
       /** `tfjs`: the folder holding model.json and its weight shards. */
       path: z.string().min(1).optional(),

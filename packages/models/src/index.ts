@@ -16,3 +16,4 @@ export { backboneLayers, registerBackboneLayers, type BackboneLayersBuilder } fr
 export { directoryLoadHandler, directorySaveHandler } from './export/modelDirectory.js';
 export { tfjsModel, loadTfjsLayersModel, type TfjsModelOptions } from './tfjs/tfjsModel.js';
 export { TfjsBackbone, cutFeatures, type FeatureCut } from './tfjs/tfjsBackbone.js';
+export { identity, IdentityBackbone } from './identity.js';

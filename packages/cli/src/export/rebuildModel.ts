@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assignWeights, createRng, LtError, readCheckpoint, type Backbone, type ClassifierHead, type ModelSpec, type RunManifest } from '@lt/core';
-import { cnn, mlp, resnetCifar, tfjsModel, type CnnOptions, type MlpOptions, type ResNetCifarOptions, type TfjsModelOptions } from '@lt/models';
+import { cnn, identity, mlp, resnetCifar, tfjsModel, type CnnOptions, type MlpOptions, type ResNetCifarOptions, type TfjsModelOptions } from '@lt/models';
 import { rebuildHead, type HeadConfig } from './heads.js';
 
 /** A run's trained model, rebuilt from its manifest and one stage's checkpoint. */
@@ -19,8 +19,9 @@ function modelSpec(name: string, options: Readonly<Record<string, unknown>>): Mo
   if (name === 'cnn') return cnn(options as CnnOptions);
   if (name === 'mlp') return mlp(options as MlpOptions);
   if (name.startsWith('resnet')) return resnetCifar(options as ResNetCifarOptions);
+  if (name === 'identity') return identity();
   if (name === 'tfjs') return tfjsModel(options as unknown as TfjsModelOptions);
-  throw new LtError('EXPORT_UNSUPPORTED', `cannot rebuild model '${name}' for export (known: cnn, mlp, resnet*, tfjs)`);
+  throw new LtError('EXPORT_UNSUPPORTED', `cannot rebuild model '${name}' for export (known: cnn, mlp, resnet*, tfjs, identity)`);
 }
 
 /** Reads RUN_DIR/manifest.json; an error naming the file when it is missing or from an older lt. */

@@ -5,6 +5,8 @@ import { ResNetCifarBackbone } from '../resnet/resnetCifar.js';
 import { cnnLayers } from '../cnn.layers.js';
 import { mlpLayers } from '../mlp.layers.js';
 import { resnetCifarLayers } from '../resnet/resnetCifar.layers.js';
+import { IdentityBackbone } from '../identity.js';
+import { identityLayers } from '../identity.layers.js';
 import type { Node } from './layerOps.js';
 import { TfjsBackbone } from '../tfjs/tfjsBackbone.js';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -24,6 +26,7 @@ export function registerBackboneLayers<B extends Backbone>(backboneClass: abstra
 registerBackboneLayers(CnnBackbone, cnnLayers);
 registerBackboneLayers(MlpBackbone, mlpLayers);
 registerBackboneLayers(ResNetCifarBackbone, resnetCifarLayers);
+registerBackboneLayers(IdentityBackbone, identityLayers);
 
 /**
  * The backbone as tf.layers: an image input and the features node. A tfjs backbone is its loaded model's own
