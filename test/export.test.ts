@@ -40,6 +40,13 @@ describe('lt export', () => {
     const out = join(dir, 'exported');
     expect(await exportCommand([runDir, '--out', out], sink())).toBe(0);
     await expect(exportCommand([runDir, '--out', out, '--stage', 'nope'], sink())).rejects.toThrow(/no stage 'nope' \(stages: representation, classifier\)/);
+    const first = join(dir, 'exported-representation');
+    expect(await exportCommand([runDir, '--out', first, '--stage', 'representation'], sink())).toBe(0);
+    // --stage picks that stage's checkpoint: stage 1's plain linear head, other weights than the last stage's.
+    const representation = await rebuildModel(runDir, 'representation');
+    expect(representation.head.config.kind).toBe('linear');
+    representation.dispose();
+    expect(Buffer.compare(await readFile(join(first, 'weights.bin')), await readFile(join(out, 'weights.bin')))).not.toBe(0);
 
     const classes = JSON.parse(await readFile(join(out, 'classes.json'), 'utf8')) as ExportedClasses;
     expect(classes.input).toEqual({ height: 28, width: 28, channels: 1, mean: [0.1307], std: [0.3081] });

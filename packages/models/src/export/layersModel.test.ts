@@ -89,6 +89,14 @@ describe('toLayersModel', () => {
     disposeParts(parts);
   });
 
+  it('refuses a head that cannot fold into a dense layer, naming its kind', () => {
+    const parts = mlp({ hidden: [3] }).build({ info: datasetInfo([2, 2, 1], 2), rng: createRng(0) });
+    const { backbone, head } = parts;
+    const cosine = { ...head, config: { kind: 'cosine' }, parameters: () => head.parameters(), buffers: () => [], apply: (f: tf.Tensor2D) => head.apply(f), weightNorms: () => [], foldToDense: undefined };
+    expect(() => toLayersModel({ backbone, head: cosine }, [2, 2, 1])).toThrow(/head of kind 'cosine' has no foldToDense/);
+    disposeParts(parts);
+  });
+
   it('refuses a backbone it has no builder for, naming it', () => {
     const odd: Backbone = { name: 'backbone', featureDim: 2, apply: () => tf.zeros([1, 2]), parameters: () => [], buffers: () => [] };
     const head = mlp().build({ info: datasetInfo([1, 1, 2], 2), rng: createRng(0) }).head;
