@@ -24,3 +24,6 @@ export function pluginFromConfig(entry: string | { name: string; options: Record
   }
   return factory(options);
 }
+
+/** The plugin names a configuration may use, with their factories (the CLI reference lists their options). */
+export { registry as pluginFactories };

@@ -2,7 +2,12 @@ import { z } from 'zod';
 
 const pluginEntry = z.union([
   z.string(),
-  z.strictObject({ name: z.string(), options: z.record(z.string(), z.unknown()).default({}) }),
+  z.strictObject({
+    /** A plugin name from the Plugins section below. */
+    name: z.string(),
+    /** The plugin's options (see its table below). */
+    options: z.record(z.string(), z.unknown()).default({}),
+  }),
 ]);
 
 const stageSchema = z.strictObject({
@@ -23,9 +28,12 @@ const stageSchema = z.strictObject({
 
 /** The `lt train` configuration file (YAML or JSON), also what flags are merged into. */
 export const cliConfigSchema = z.strictObject({
+  /** The training and test data. */
   dataset: z
     .strictObject({
+      /** Dataset: MNIST (built in), CIFAR-10/100 (binary files in dataDir), or precomputed `features` (.npy files). */
       name: z.enum(['mnist', 'cifar10', 'cifar100', 'features']),
+      /** Folder with the dataset files (CIFAR binary batches, or MNIST IDX). */
       dataDir: z.string().optional(),
       /** `features`: the training split's `.npy` files (float32 [N, D] features, int [N] labels). */
       train: z.strictObject({ features: z.string().min(1), labels: z.string().min(1) }).optional(),
@@ -33,14 +41,20 @@ export const cliConfigSchema = z.strictObject({
       test: z.strictObject({ features: z.string().min(1), labels: z.string().min(1) }).optional(),
       /** `features`: one name per class. */
       classNames: z.array(z.string()).optional(),
+      /** Imbalance factor n_max / n_min of the long-tailed training split (default 100). */
       imbalance: z.number().min(1).optional(),
+      /** Training images of the most frequent class (default: the dataset's per-class count). */
       maxCount: z.number().int().positive().optional(),
+      /** Which images of a class the long-tailed split keeps: the `first` n (reference code) or a seeded `random` subset. */
       selection: z.enum(['first', 'random']).optional(),
     })
     .default({ name: 'mnist' }),
+  /** The network; the default depends on the dataset. */
   model: z
     .strictObject({
+      /** Network: small CNN, MLP, a CIFAR ResNet, `identity` (for features) or a saved `tfjs` LayersModel (default: cnn for MNIST, wide resnet32 for CIFAR, identity for features). */
       name: z.enum(['cnn', 'mlp', 'resnet8', 'resnet20', 'resnet32', 'resnet56', 'tfjs', 'identity']),
+      /** ResNet channel widths: `standard` 16-32-64, `wide` 64-128-256 (the network SAMN and GLMC call ResNet-32). */
       width: z.enum(['standard', 'wide']).optional(),
       /** `tfjs`: the folder holding model.json and its weight shards. */
       path: z.string().min(1).optional(),
@@ -53,8 +67,11 @@ export const cliConfigSchema = z.strictObject({
   method: z.string().optional(),
   seed: z.number().int().default(0),
   backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  /** Run directory (default runs/<dataset>-lt-<time>). */
   out: z.string().optional(),
+  /** The stages in order (usually representation, then classifier); each field not given takes the engine default shown below. */
   stages: z.array(stageSchema).min(1).optional(),
+  /** How the test set is scored after each epoch. */
   evaluation: z
     .strictObject({
       flipTTA: z.union([z.boolean(), z.literal('auto')]).optional(),

@@ -145,6 +145,7 @@ export class LrScaledHead implements ClassifierHead {
     return this.inner.bias;
   }
 
+  /** The wrapped head's logits, unchanged. */
   apply(features: tf.Tensor2D): tf.Tensor2D {
     return this.inner.apply(features);
   }

@@ -34,6 +34,7 @@ export interface Backbone extends Module {
    * stage runs it in eval mode and can use the feature cache. Absent means true.
    */
   readonly hasBatchNorm?: boolean;
+  /** Features [B, D] of images [B, H, W, C]; `mode` sets how BatchNorm behaves. */
   apply(x: tf.Tensor4D, mode: ForwardMode): tf.Tensor2D;
 }
 
@@ -44,6 +45,7 @@ export interface ClassifierHead extends Module {
   /** Direction weights, one row per class: [C, D]. */
   readonly weight: tf.Variable<tf.Rank.R2>;
   readonly bias: tf.Variable<tf.Rank.R1>;
+  /** Logits [B, C] of features [B, D]. */
   apply(features: tf.Tensor2D): tf.Tensor2D;
   /** L2 norm of each class's effective weight vector, in class order. */
   weightNorms(): number[];
@@ -64,6 +66,7 @@ export interface DenseFold {
 
 /** An extra trainable head added by a plugin (e.g. GLMC's projection head). */
 export interface ExtraModule extends Module {
+  /** The head's output for its input (e.g. a projection of the features). */
   apply(input: tf.Tensor2D): tf.Tensor2D;
 }
 
@@ -78,6 +81,7 @@ export interface ModelParts {
 export interface ModelSpec {
   readonly name: string;
   readonly options: Readonly<Record<string, unknown>>;
+  /** Builds the model, with fresh variables drawn from `rng`, for the dataset described by `info`. */
   build(context: { info: DatasetInfo; rng: Rng }): ModelParts;
   /** Reads what `build` needs from disk (e.g. a saved tfjs model); the run awaits it before `build`. */
   load?(): Promise<void>;
