@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { LtError } from '@lt/core';
 import { exportRun } from './export/exportRun.js';
 
+/** The text `lt export --help` prints. */
 export const exportHelp = `Usage: lt export RUN_DIR --out DIR [--stage NAME]
 
 Writes a trained run as a plain tfjs LayersModel (model.json + weights.bin, logits out; load it with

@@ -10,6 +10,7 @@ export interface FeatureFiles {
   readonly labels: string;
 }
 
+/** Options of `features`: the two splits' files and optional class names. */
 export interface FeaturesOptions {
   readonly train: FeatureFiles;
   readonly test: FeatureFiles;

@@ -11,6 +11,7 @@ export interface RebuiltModel {
   readonly stage: string;
   readonly backbone: Backbone;
   readonly head: ClassifierHead;
+  /** Frees the model's variables. */
   dispose(): void;
 }
 

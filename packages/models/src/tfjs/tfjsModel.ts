@@ -8,6 +8,7 @@ import { linearHead, linearHeadFrom } from '../linearHead.js';
 import { rejectUnknownOptions } from '../options.js';
 import { cutFeatures, TfjsBackbone } from './tfjsBackbone.js';
 
+/** Options of `tfjsModel`: where the saved model is and where its features are taken. */
 export interface TfjsModelOptions {
   /** Folder holding the tfjs model: `model.json` + its weight shards. */
   readonly path: string;
