@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { main as quickstart } from '../examples/quickstart.js';
 import { focalLoss, main as customPlugin } from '../examples/custom-plugin.js';
+import { main as rebalanceExistingModel } from '../examples/rebalance-existing-model/run.js';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 
 describe('examples', () => {
@@ -15,6 +19,20 @@ describe('examples', () => {
     expect(report.manifest.stages[0]).toMatchObject({ plugins: [{ name: 'focal-loss', options: { gamma: 2 } }] });
     expect(report.stages[0].final.top1).toBeGreaterThan(0.3);
   });
+
+  it('rebalance-existing-model: a tf.layers model trained with CE, lt train SAMN on it (cached features), lt export', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'lt-example-'));
+    try {
+      const result = await rebalanceExistingModel({ out, small: true });
+      expect(result.featureCache).toBe(true);
+      expect(result.before.few).not.toBeNull();
+      expect(result.after.few).not.toBeNull();
+      expect(result.after.top1).toBeGreaterThan(0.3);
+      expect((await readdir(result.exported)).sort()).toEqual(['classes.json', 'model.json', 'samples.json', 'weights.bin']);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  }, 300_000);
 
   it("the example's focal loss equals cross-entropy at γ = 0 and down-weights easy samples at γ = 2", () => {
     const logits = tf.tensor2d([[4, 0, 0], [0, 0.5, 0]]);

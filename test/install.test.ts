@@ -17,6 +17,10 @@ describe('the install', () => {
       ),
     );
     expect(resolved.size).toBe(1);
+    // tfjs-layers (@lt/models' export and tfjs models) and @tensorflow/tfjs (tests, the browser bundle) share it.
+    const layers = createRequire(`${root}packages/models/package.json`).resolve('@tensorflow/tfjs-layers');
+    const tfjs = createRequire(`${root}package.json`).resolve('@tensorflow/tfjs');
+    for (const from of [layers, tfjs]) expect(realpathSync(createRequire(from).resolve('@tensorflow/tfjs-core'))).toBe([...resolved][0]);
   });
 
   it('has libraries and plugins take @lt/core and tfjs-core as peers, so an npm install holds one engine', () => {

@@ -77,10 +77,11 @@ With no options: MNIST-LT (imbalance 100), the small CNN, stage 1 CE, stage 2 CE
 
 Options:
   -c, --config FILE     YAML or JSON configuration (flags override it)
-      --dataset NAME    mnist | cifar10 | cifar100
+      --dataset NAME    mnist | cifar10 | cifar100 | features (.npy files: dataset.train/test in a config)
       --data-dir DIR    folder with the dataset files (CIFAR binary, or MNIST IDX)
       --imbalance IF    imbalance factor n_max / n_min (default 100)
-      --model NAME      cnn | mlp | resnet8 | resnet20 | resnet32 | resnet56
+      --model NAME      cnn | mlp | resnet8 | resnet20 | resnet32 | resnet56 | identity
+                        (a saved tfjs model: model: { name: tfjs, path, featureLayer? } in a config)
   -m, --method NAME     ce | ce+samn (default) | slas | slas+samn | glmc | glmc+samn — the two-stage recipe
       --epochs N[,M]    epochs of stage 1 (and of stage 2)
       --backend NAME    auto | tensorflow | wasm | cpu (default auto)

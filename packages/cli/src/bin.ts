@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import { LtError } from '@lt/core';
 import { train } from './train.js';
+import { exportCommand } from './export.js';
 
 const [command, ...rest] = process.argv.slice(2);
 const usage = 'Usage: lt train [options]   (lt train --help for the options)\n';
 
 async function main(): Promise<number> {
   if (command === 'train') return train(rest);
+  if (command === 'export') return exportCommand(rest);
   if (command === undefined || command === '--help' || command === '-h') {
     process.stdout.write(usage);
     return command === undefined ? 1 : 0;

@@ -12,6 +12,13 @@ export type Method = (typeof methods)[number];
 
 /** Stage-1 and plain stage-2 settings per dataset: MNIST tuned for minutes on a CPU; CIFAR as the SAMN reference (ALGORITHMS.md C, F6). */
 function baseStages(dataset: DatasetName): [CliStage, CliStage] {
+  if (dataset === 'features') {
+    // A linear head on fixed features: CE first (the identity backbone has nothing to train), then retraining.
+    return [
+      { name: 'representation', epochs: 10, batchSize: 128, lr: 0.1, weightDecay: 5e-4, plugins: ['ce'] },
+      { name: 'classifier', epochs: 5, batchSize: 128, lr: 0.01, weightDecay: 0, freeze: 'backbone', plugins: ['ce'] },
+    ];
+  }
   if (dataset === 'mnist') {
     return [
       { name: 'representation', epochs: 8, batchSize: 128, lr: 0.05, weightDecay: 5e-4, plugins: ['ce'] },
@@ -26,7 +33,7 @@ function baseStages(dataset: DatasetName): [CliStage, CliStage] {
 
 /** SLAS options for a preset: the per-dataset reference values on CIFAR at IF 10/50/100, the preset itself otherwise. */
 function slasEntry(preset: SlasPresetName, dataset: DatasetName, imbalance: number): CliStage['plugins'][number] {
-  const tabulated = dataset !== 'mnist' && [10, 50, 100].includes(imbalance);
+  const tabulated = (dataset === 'cifar10' || dataset === 'cifar100') && [10, 50, 100].includes(imbalance);
   return { name: 'slas', options: tabulated ? { ...slasRecipe(preset, dataset, imbalance as CifarImbalance) } : { preset } };
 }
 
@@ -46,6 +53,9 @@ export function methodStages(method: string, dataset: DatasetName, imbalance = 1
     // GLMC stage 1, then CE on its re-balanced head fc_cb (ALGORITHMS.md D, F6); presets per dataset and imbalance.
     case 'glmc':
     case 'glmc+samn': {
+      if (dataset === 'features') {
+        throw new LtError('CLI_ARGS', `method '${method}' learns a representation (mixing images): it does not apply to the features dataset; use ce, ce+samn, slas or slas+samn`);
+      }
       const withSamn = method === 'glmc+samn';
       const recipe = glmcRecipe(dataset, imbalance, withSamn ? 'samn' : 'plain');
       return [
@@ -58,7 +68,8 @@ export function methodStages(method: string, dataset: DatasetName, imbalance = 1
   }
 }
 
-/** The default model for a dataset: the small CNN for MNIST, the reference's (wide) ResNet-32 for CIFAR. */
+/** The default model for a dataset: the small CNN for MNIST, the reference's (wide) ResNet-32 for CIFAR, none for features. */
 export function defaultModel(dataset: DatasetName): NonNullable<CliConfig['model']> {
+  if (dataset === 'features') return { name: 'identity' };
   return dataset === 'mnist' ? { name: 'cnn' } : { name: 'resnet32', width: 'wide' };
 }

@@ -6,3 +6,7 @@ export { cliConfigSchema, type CliConfig, type CliStage } from './schema.js';
 export { manyMediumFewTable } from './table.js';
 export { ProgressPrinter } from './progress.js';
 export { pluginFactories } from './plugins.js';
+export { exportCommand, exportHelp } from './export.js';
+export { exportRun, type ExportResult, type ExportedClasses } from './export/exportRun.js';
+export { rebuildModel, readManifest, type RebuiltModel } from './export/rebuildModel.js';
+export { rebuildHead, registerHeadRebuilder, type HeadRebuilder, type HeadConfig } from './export/heads.js';

@@ -25,7 +25,8 @@ export class ProgressPrinter {
       case 'stage-start':
         this.rate = 0;
         this.out.write(`stage ${event.stage}: ${event.epochs} epochs × ${event.stepsPerEpoch} steps` +
-          (event.startEpoch > 0 ? ` (resuming at epoch ${event.startEpoch + 1})` : '') + '\n');
+          (event.startEpoch > 0 ? ` (resuming at epoch ${event.startEpoch + 1})` : '') +
+          (event.featureCache ? ', on cached backbone features' : '') + '\n');
         break;
       case 'stage-skipped':
         this.out.write(`stage ${event.stage}: skipped, ${event.reason}\n`);

@@ -1,6 +1,6 @@
 import { LtError, type RunConfig } from '@lt/core';
-import { cifar100LT, cifar10LT, mnistLT } from '@lt/data';
-import { cnn, mlp, resnetCifar } from '@lt/models';
+import { cifar100LT, cifar10LT, features, mnistLT, type FeaturesOptions } from '@lt/data';
+import { cnn, identity, mlp, resnetCifar, tfjsModel } from '@lt/models';
 import type { TrainFlags } from './args.js';
 import { loadConfigFile, validateConfig } from './loadConfig.js';
 import { defaultModel, methodStages } from './defaults.js';
@@ -45,6 +45,15 @@ export function defaultOutDir(config: CliConfig, date = new Date()): string {
   return `runs/${config.dataset.name}-lt-${date.toISOString().slice(0, 19).replace(/[:T]/g, '-')}`;
 }
 
+/** The `.npy` files of a `features` dataset entry; an error naming the missing field. */
+function featureFiles(dataset: CliConfig['dataset']): FeaturesOptions {
+  const { train, test, classNames } = dataset;
+  if (train === undefined || test === undefined) {
+    throw new LtError('CONFIG_INVALID', `dataset 'features' needs train and test: { features: a.npy, labels: b.npy } each (missing ${train === undefined ? 'train' : 'test'})`);
+  }
+  return { train, test, ...(classNames !== undefined && { classNames }) };
+}
+
 /** Turns a validated CLI configuration into the `createRun` configuration. */
 export function toRunConfig(config: CliConfig, outDir: string): RunConfig {
   const { dataset } = config;
@@ -60,14 +69,20 @@ export function toRunConfig(config: CliConfig, outDir: string): RunConfig {
     return dataset.dataDir;
   };
   const datasetSpec =
-    dataset.name === 'mnist'
+    dataset.name === 'features'
+      ? features(featureFiles(dataset))
+      : dataset.name === 'mnist'
       ? mnistLT({ ...datasetOptions, ...(dataset.dataDir !== undefined && { dataDir: dataset.dataDir }) })
       : dataset.name === 'cifar10'
         ? cifar10LT({ ...datasetOptions, dataDir: needsDir('cifar10') })
         : cifar100LT({ ...datasetOptions, dataDir: needsDir('cifar100') });
   const model = config.model!;
   const modelSpec =
-    model.name === 'cnn'
+    model.name === 'tfjs'
+      ? tfjsModel({ path: model.path!, ...(model.featureLayer !== undefined && { featureLayer: model.featureLayer }) })
+      : model.name === 'identity'
+        ? identity()
+        : model.name === 'cnn'
       ? cnn()
       : model.name === 'mlp'
         ? mlp()

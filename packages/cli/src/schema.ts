@@ -31,10 +31,16 @@ export const cliConfigSchema = z.strictObject({
   /** The training and test data. */
   dataset: z
     .strictObject({
-      /** Dataset: MNIST (built in) or CIFAR-10/100 (binary files in dataDir). */
-      name: z.enum(['mnist', 'cifar10', 'cifar100']),
+      /** Dataset: MNIST (built in), CIFAR-10/100 (binary files in dataDir), or precomputed `features` (.npy files). */
+      name: z.enum(['mnist', 'cifar10', 'cifar100', 'features']),
       /** Folder with the dataset files (CIFAR binary batches, or MNIST IDX). */
       dataDir: z.string().optional(),
+      /** `features`: the training split's `.npy` files (float32 [N, D] features, int [N] labels). */
+      train: z.strictObject({ features: z.string().min(1), labels: z.string().min(1) }).optional(),
+      /** `features`: the test split's `.npy` files. */
+      test: z.strictObject({ features: z.string().min(1), labels: z.string().min(1) }).optional(),
+      /** `features`: one name per class. */
+      classNames: z.array(z.string()).optional(),
       /** Imbalance factor n_max / n_min of the long-tailed training split (default 100). */
       imbalance: z.number().min(1).optional(),
       /** Training images of the most frequent class (default: the dataset's per-class count). */
@@ -46,11 +52,16 @@ export const cliConfigSchema = z.strictObject({
   /** The network; the default depends on the dataset. */
   model: z
     .strictObject({
-      /** Network: small CNN, MLP, or a CIFAR ResNet (default: cnn for MNIST, wide resnet32 for CIFAR). */
-      name: z.enum(['cnn', 'mlp', 'resnet8', 'resnet20', 'resnet32', 'resnet56']),
-      /** ResNet channel widths: `standard` 16-32-64, `wide` 32-64-128 (the reference code's). */
+      /** Network: small CNN, MLP, a CIFAR ResNet, `identity` (for features) or a saved `tfjs` LayersModel (default: cnn for MNIST, wide resnet32 for CIFAR, identity for features). */
+      name: z.enum(['cnn', 'mlp', 'resnet8', 'resnet20', 'resnet32', 'resnet56', 'tfjs', 'identity']),
+      /** ResNet channel widths: `standard` 16-32-64, `wide` 64-128-256 (the network SAMN and GLMC call ResNet-32). */
       width: z.enum(['standard', 'wide']).optional(),
+      /** `tfjs`: the folder holding model.json and its weight shards. */
+      path: z.string().min(1).optional(),
+      /** `tfjs`: the layer whose output are the features (default: the input of the last dense layer). */
+      featureLayer: z.string().min(1).optional(),
     })
+    .refine((m) => m.name !== 'tfjs' || m.path !== undefined, { message: "model 'tfjs' needs path: the folder holding model.json", path: ['path'] })
     .optional(),
   /** A built-in two-stage recipe (`ce`, `ce+samn`, …); `stages` gives them explicitly instead. */
   method: z.string().optional(),

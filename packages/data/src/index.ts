@@ -31,3 +31,5 @@ export { createLongTailedDataset, type LongTailedSource, type LongTailedSplitOpt
 export { mnistLT, readMnist, type MnistLTOptions, type MnistSplits } from './mnistLT.js';
 export { cifar10LT, cifar100LT, type CifarLTOptions } from './cifarLT.js';
 export { syntheticLT, type SyntheticLTOptions } from './syntheticLT.js';
+export { parseNpy, readNpy, encodeNpy, type NpyArray } from './npy.js';
+export { features, type FeaturesOptions, type FeatureFiles } from './features.js';

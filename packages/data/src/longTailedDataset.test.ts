@@ -65,7 +65,7 @@ describe('createLongTailedDataset', () => {
       indicesSha256: indicesSha256(chosen),
       source: 'memory',
     });
-    expect(dataset.info).toEqual({ name: 'toy-lt', numClasses: 4, imageShape: [4, 4, 3], flipPreservesLabel: true, classNames: ['a', 'b', 'c', 'd'] });
+    expect(dataset.info).toEqual({ name: 'toy-lt', numClasses: 4, imageShape: [4, 4, 3], flipPreservesLabel: true, classNames: ['a', 'b', 'c', 'd'], normalization: CIFAR_NORMALIZATION });
     expect(dataset.augments).toBe(true);
   });
 

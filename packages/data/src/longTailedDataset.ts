@@ -107,6 +107,7 @@ export function createLongTailedDataset(source: LongTailedSource, options: LongT
       imageShape: [height, width, channels],
       flipPreservesLabel: source.flipPreservesLabel,
       ...(source.classNames !== undefined ? { classNames: source.classNames } : {}),
+      normalization: source.normalization,
     },
     classCounts: counts,
     trainLabels: split.labels,

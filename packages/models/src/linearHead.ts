@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ClassifierHead, NamedVariable, Rng } from '@lt/core';
+import type { ClassifierHead, DenseFold, NamedVariable, Rng } from '@lt/core';
 import { createRng, LtError } from '@lt/core';
 import { createVariable } from './variables.js';
 import { kaimingNormal, linearBiasUniform } from './init.js';
@@ -63,6 +63,11 @@ export class LinearHead implements ClassifierHead {
   /** Logits [B, C] = features·Wᵀ + b. */
   apply(features: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => tf.add(tf.matMul(features, this.weight, false, true), this.bias));
+  }
+
+  /** Copies of W and b: the head already is one dense layer. */
+  foldToDense(): DenseFold {
+    return { weight: tf.clone(this.weight), bias: tf.clone(this.bias) };
   }
 
   /** The L2 norm of each class's weight row, in class order. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { LtError, type ClassifierHead, type NamedVariable } from '@lt/core';
+import { LtError, type ClassifierHead, type DenseFold, type NamedVariable } from '@lt/core';
 import { initialRaw } from './monotoneScaling.js';
 import { ascendingClassOrder } from './order.js';
 import {
@@ -119,6 +119,11 @@ export class SamnHead implements ClassifierHead {
       const { weight, bias } = effectiveParameters(this.tensors(), this.order, this.options);
       return tf.add(tf.matMul(features, weight, false, true), bias) as tf.Tensor2D;
     });
+  }
+
+  /** W̃ and b̃ as `apply` computes them (scale mode, bias branch and maxScaling clamp included). */
+  foldToDense(): DenseFold {
+    return effectiveParameters(this.tensors(), this.order, this.options);
   }
 
   /** The L2 norm of each effective class vector W̃_k (exp(s^w_k) in exp mode), in class order. */

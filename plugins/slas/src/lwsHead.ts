@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ClassifierHead, NamedVariable } from '@lt/core';
+import { LtError, type ClassifierHead, type DenseFold, type NamedVariable } from '@lt/core';
 
 /** Options of an `LwsHead`. */
 export interface LwsHeadOptions {
@@ -24,6 +24,14 @@ export interface LwsHeadConfig {
 function scaledParameters(head: ClassifierHead, factor: number): NamedVariable[] {
   if (factor === 1) return head.parameters();
   return head.parameters().map((p) => ({ ...p, lrMultiplier: (p.lrMultiplier ?? 1) * factor }));
+}
+
+/** The wrapped head's dense fold; an error naming both heads when the wrapped one cannot be folded. */
+function foldInner(inner: ClassifierHead, wrapper: string): DenseFold {
+  if (inner.foldToDense === undefined) {
+    throw new LtError('HEAD_NOT_FOLDABLE', `the ${wrapper} head wraps a head of kind '${String(inner.config.kind)}' that cannot be folded into a dense layer`);
+  }
+  return inner.foldToDense();
 }
 
 // tf variable names are process-global; the checkpoint-level name is the NamedVariable name.
@@ -73,6 +81,17 @@ export class LwsHead implements ClassifierHead {
   /** Logits s ⊙ (inner logits): every class's logit, bias included, times its scale. */
   apply(features: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => tf.mul(this.inner.apply(features), this.scale) as tf.Tensor2D);
+  }
+
+  /** The wrapped head's dense fold with row k of the weight and bias k multiplied by s_k. */
+  foldToDense(): DenseFold {
+    const inner = foldInner(this.inner, 'lws');
+    const folded = tf.tidy(() => ({
+      weight: tf.mul(inner.weight, tf.reshape(this.scale, [this.numClasses, 1])) as tf.Tensor2D,
+      bias: tf.mul(inner.bias, this.scale) as tf.Tensor1D,
+    }));
+    tf.dispose([inner.weight, inner.bias]);
+    return folded;
   }
 
   /** The norms of the effective class vectors: |s_k|·‖w_k‖ (from the wrapped head's norms). */
@@ -133,6 +152,11 @@ export class LrScaledHead implements ClassifierHead {
 
   weightNorms(): number[] {
     return this.inner.weightNorms();
+  }
+
+  /** The wrapped head's dense fold (the lr factor does not change the logits). */
+  foldToDense(): DenseFold {
+    return foldInner(this.inner, 'lr-scaled');
   }
 
   parameters(): NamedVariable[] {

@@ -69,6 +69,7 @@ export class Run {
     const rng = createRng(config.seed);
     const dataset = await config.dataset.load({ rng: rng.fork('data'), seed: config.seed });
     this.loaded = dataset;
+    await config.model.load?.();
     let model = config.model.build({ info: dataset.info, rng: rng.fork('init') });
     this.parts = model;
     const container = rootContainer.createChildContainer();
@@ -288,7 +289,7 @@ async function trainStage(prepared: PreparedStage, io: TrainIo): Promise<{ repor
       await saveCheckpoint(
         io.dir.checkpoint(settings.name),
         [...modelVariables(model), ...optimizer.state()],
-        { ...io.topology, head: model.head.config, extras: Object.keys(model.extras) },
+        { ...io.topology, head: model.head.config, headName: model.head.name, extras: Object.keys(model.extras) },
         { stage: settings.name, epoch, completed: last, history } satisfies StageCheckpointState,
       );
       await io.dir.appendMetrics(record);
@@ -339,6 +340,7 @@ function buildManifest(
     dataset: { name: config.dataset.name, options: config.dataset.options },
     model: { name: config.model.name, options: config.model.options },
     split: dataset.manifest,
+    info: dataset.info,
     classCounts: dataset.classCounts,
     stages: config.stages.map(({ plugins, ...stage }) => ({
       ...stage,

@@ -87,7 +87,8 @@ export function prepareStage(inputs: StageInputs): PreparedStage {
   const trainable = frozen
     ? head.parameters()
     : [model.backbone, head, ...Object.values(model.extras)].flatMap((m) => m.parameters());
-  const forwardMode = hooks.forwardMode.call(!frozen ? 'train' : settings.batchNorm === 'frozen' ? 'eval' : 'recalibrate', context);
+  const recalibrate = settings.batchNorm === 'recalibrate' && model.backbone.hasBatchNorm !== false;
+  const forwardMode = hooks.forwardMode.call(!frozen ? 'train' : recalibrate ? 'recalibrate' : 'eval', context);
   const useFeatureCache = featureCacheApplies({
     enabled: settings.featureCache,
     frozen,

@@ -11,6 +11,8 @@ export interface DatasetInfo {
   /** Whether a horizontal flip preserves the label (false for digits). */
   readonly flipPreservesLabel: boolean;
   readonly classNames?: readonly string[];
+  /** How pixels become inputs: scaled to [0, 1], then (x − mean)/std per channel (what `lt export` records). */
+  readonly normalization?: { readonly mean: readonly number[]; readonly std: readonly number[] };
 }
 
 /** What identifies the long-tailed training split: recorded in the run manifest. */

@@ -29,6 +29,11 @@ export interface Module {
 /** The feature extractor: images to features [B, D]. */
 export interface Backbone extends Module {
   readonly featureDim: number;
+  /**
+   * False when the forward pass is the same in every mode (no BatchNorm statistics lt would move), so a frozen
+   * stage runs it in eval mode and can use the feature cache. Absent means true.
+   */
+  readonly hasBatchNorm?: boolean;
   /** Features [B, D] of images [B, H, W, C]; `mode` sets how BatchNorm behaves. */
   apply(x: tf.Tensor4D, mode: ForwardMode): tf.Tensor2D;
 }
@@ -78,6 +83,8 @@ export interface ModelSpec {
   readonly options: Readonly<Record<string, unknown>>;
   /** Builds the model, with fresh variables drawn from `rng`, for the dataset described by `info`. */
   build(context: { info: DatasetInfo; rng: Rng }): ModelParts;
+  /** Reads what `build` needs from disk (e.g. a saved tfjs model); the run awaits it before `build`. */
+  load?(): Promise<void>;
 }
 
 /** Every variable of a model (parameters and buffers), for checkpoints. */

@@ -1,0 +1,62 @@
+import { createRng, LtError, type ClassifierHead } from '@lt/core';
+import { linearHead } from '@lt/models';
+import { SamnHead, type SamnHeadConfig } from '@lt/samn';
+import { LwsHead, type LwsHeadConfig } from '@lt/slas';
+
+/** A head's saved config (checkpoint topology `head`): `kind` picks the rebuilder. */
+export type HeadConfig = Readonly<Record<string, unknown>> & { readonly kind?: unknown };
+
+/** Rebuilds a head of one kind from its config; `rebuild` rebuilds a wrapped head's config. */
+export type HeadRebuilder = (config: HeadConfig, name: string, rebuild: (inner: HeadConfig) => ClassifierHead) => ClassifierHead;
+
+const rebuilders = new Map<string, HeadRebuilder>([
+  [
+    'linear',
+    (config, name) => linearHead({ name, featureDim: Number(config.featureDim), numClasses: Number(config.numClasses), rng: createRng(0) }),
+  ],
+  [
+    'samn',
+    (config, name, rebuild) => {
+      const c = config as unknown as SamnHeadConfig;
+      const base = rebuild(c.base ?? { kind: 'linear', featureDim: c.featureDim, numClasses: c.numClasses });
+      const head = new SamnHead({ name, weight: base.weight, bias: base.bias, config: base.config }, c.order, {
+        scaleMode: c.scaleMode,
+        init: c.init,
+        strict: c.strict,
+        biasBranch: c.biasBranch,
+        maxScaling: c.maxScaling,
+        orderSource: c.orderSource,
+      });
+      disposeHead(base);
+      return head;
+    },
+  ],
+  [
+    'lws',
+    (config, _name, rebuild) => {
+      const c = config as unknown as LwsHeadConfig;
+      return new LwsHead(rebuild(c.base), { classifierLrFactor: c.classifierLrFactor, lwsLrFactor: c.lwsLrFactor });
+    },
+  ],
+]);
+
+function disposeHead(head: ClassifierHead): void {
+  for (const p of head.parameters()) p.variable.dispose();
+}
+
+/** Registers how a head kind is rebuilt from its checkpoint config (for plugins outside this package). */
+export function registerHeadRebuilder(kind: string, rebuilder: HeadRebuilder): void {
+  rebuilders.set(kind, rebuilder);
+}
+
+/** Rebuilds a classifier head (fresh values: the caller assigns the checkpoint's weights). */
+export function rebuildHead(config: HeadConfig, name: string): ClassifierHead {
+  const rebuilder = rebuilders.get(String(config.kind));
+  if (rebuilder === undefined) {
+    throw new LtError(
+      'EXPORT_UNSUPPORTED',
+      `cannot rebuild a classifier head of kind '${String(config.kind)}' (known kinds: ${[...rebuilders.keys()].join(', ')})`,
+    );
+  }
+  return rebuilder(config, name, (inner) => rebuildHead(inner, name));
+}
