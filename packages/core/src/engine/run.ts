@@ -13,7 +13,7 @@ import { readCheckpoint, assignWeights, saveCheckpoint } from '../checkpoint/che
 import { Sgd } from '../optim/sgd.js';
 import { version } from '../version.js';
 import { resolveRunConfig, type ResolvedRunConfig, type RunConfig } from './config.js';
-import { prepareStage, computeStep, type PreparedStage } from './stage.js';
+import { prepareStage, computeStep, prefetchSteps, stepRng, type PreparedStage } from './stage.js';
 import { computeFeatureCache } from './featureCache.js';
 import { BestSnapshot } from './bestSnapshot.js';
 import { RunDirectory } from './runDir.js';
@@ -36,6 +36,8 @@ interface StageCheckpointState {
 }
 
 const now = (): number => performance.now() / 1000;
+/** Training batches a dataset with an off-thread decoder prepares ahead of the step. */
+const PREFETCH_STEPS = 2;
 
 /** One configured training run: stages → epochs → steps (DESIGN §2). */
 export class Run {
@@ -58,6 +60,15 @@ export class Run {
 
   /** Trains every stage and returns the report; writes the run directory when `outDir` is set. */
   async start(options: StartOptions = {}): Promise<RunReport> {
+    try {
+      return await this.train(options);
+    } finally {
+      // Stops a dataset's decoding threads, also when training failed.
+      await this.loaded?.close?.();
+    }
+  }
+
+  private async train(options: StartOptions): Promise<RunReport> {
     const started = now();
     const { config } = this;
     const emit = options.onProgress ?? (() => undefined);
@@ -225,10 +236,13 @@ async function trainStage(prepared: PreparedStage, io: TrainIo): Promise<{ repor
     const epochStarted = now();
     let lossSum = 0;
     let seen = 0;
+    // Two batches ahead: decoding overlaps the step whenever it is the faster of the two.
+    prefetchSteps(prepared, epoch, batches, 0, PREFETCH_STEPS + 1);
     for (const [step, indices] of batches.entries()) {
       const stepStarted = now();
+      prefetchSteps(prepared, epoch, batches, step + PREFETCH_STEPS, 1);
       const lossTensor = tf.tidy(() => {
-        const { loss, grads } = computeStep(prepared, { epoch, step, rng: context.rng.fork('step', epoch, step) }, indices);
+        const { loss, grads } = computeStep(prepared, { epoch, step, rng: stepRng(prepared, epoch, step) }, indices);
         optimizer.step(grads, lr);
         return loss;
       });
