@@ -6,7 +6,7 @@ import { DecodePool, defaultWorkerCount, type PendingDecode } from './decodePool
 import type { ImageEntries, ImageEntry } from './imageEntries.js';
 import { classHistogram } from './imageSet.js';
 import { testResizeSize, UNIFORMS_PER_IMAGE } from './imageTransforms.js';
-import { chooseLongTailedSplit } from './longTailedDataset.js';
+import { chooseLongTailedSplit, largestFeasibleMaxCount } from './longTailedDataset.js';
 import { normalizationTable, type Normalization } from './normalize.js';
 import type { Selection } from './selectLongTailed.js';
 import { splitManifest } from './splitManifest.js';
@@ -88,7 +88,7 @@ export async function createImageDataset(entries: ImageEntries, settings: ImageD
       ? Int32Array.from(entries.train, (_, i) => i)
       : chooseLongTailedSplit(
           { name, numClasses, labels: allLabels, source: entries.source, classNames: entries.classNames },
-          { imbalance: settings.imbalance, maxCount: settings.maxCount ?? Math.max(...available), selection: settings.selection, rng: context.rng },
+          { imbalance: settings.imbalance, maxCount: settings.maxCount ?? largestFeasibleMaxCount(available, numClasses, settings.imbalance, Math.max(...available)) ?? 1, selection: settings.selection, rng: context.rng },
         ).indices;
   const candidates = [...Array.from(chosen, (i) => entries.train[i]), ...entries.test];
   const workers = settings.workers ?? defaultWorkerCount(candidates.length);

@@ -15,7 +15,7 @@ export interface ImageDatasetOptions {
   readonly imageSize?: number;
   /** Cut the training split to a long-tailed profile with this imbalance factor (CIFAR-LT truncation); default: as given. */
   readonly imbalance?: number;
-  /** Head count of the profile (default: the images of the largest class). */
+  /** Head count of the profile (default: the largest one whose profile fits the images of every class). */
   readonly maxCount?: number;
   /** `first` n_k images of each class in list order (default) or a seeded `random` subset. */
   readonly selection?: Selection;

@@ -67,8 +67,9 @@ export function resizeShorter(width: number, height: number, size: number): { wi
 /** torchvision's CenterCrop(size) window in a `width × height` image. */
 export function centerCropBox(width: number, height: number, size: number): CropBox {
   return {
-    left: Math.round((width - size) / 2),
-    top: Math.round((height - size) / 2),
+    // int(round(…)) in torchvision: halves to even.
+    left: roundHalfEven((width - size) / 2),
+    top: roundHalfEven((height - size) / 2),
     width: Math.min(size, width),
     height: Math.min(size, height),
   };

@@ -34,7 +34,7 @@ export interface LongTailedSplitOptions {
 }
 
 /** Largest head count whose whole profile fits in the available images per class (undefined if none does). */
-function largestFeasibleMaxCount(
+export function largestFeasibleMaxCount(
   available: readonly number[],
   numClasses: number,
   imbalanceFactor: number,
