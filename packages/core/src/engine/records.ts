@@ -31,7 +31,18 @@ export interface StageReport {
   readonly history: EpochRecord[];
   /** Per-class L2 norm of the effective classifier weights at the end of the stage (class order). */
   readonly headNorms: number[];
+  /** One row per class with its name, for readers of metrics.json. */
+  readonly classes: readonly ClassRow[];
   readonly seconds: number;
+}
+
+/** A class at the end of a stage: name, training images, final test accuracy, classifier weight norm. */
+export interface ClassRow {
+  readonly index: number;
+  readonly name: string;
+  readonly trainCount: number;
+  readonly accuracy: number;
+  readonly headNorm: number;
 }
 
 /** The outcome of a run. */
@@ -53,6 +64,8 @@ export interface RunManifest {
   readonly model: { readonly name: string; readonly options: Readonly<Record<string, unknown>> };
   readonly split: unknown;
   readonly classCounts: readonly number[];
+  /** Class names in class order (the dataset's, or the indices as text). */
+  readonly classNames: readonly string[];
   readonly stages: ReadonlyArray<Readonly<Record<string, unknown>>>;
   readonly evaluation: EvaluationOptions & { readonly everyEpoch: boolean };
 }

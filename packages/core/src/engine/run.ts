@@ -129,7 +129,7 @@ export class Run {
         assignWeights(modelVariables(model), saved.weights, dir!.checkpoint(settings.name));
         tf.dispose(Object.values(saved.weights));
         const final = evaluate(model, dataset, evaluation);
-        const report = stageReport(settings.name, history, final, model, 0);
+        const report = stageReport(settings.name, history, final, model, 0, manifest);
         reports.push(report);
         if (keepBest && report.best.epoch !== history.length - 1) {
           best = await BestSnapshot.read(dir!.bestCheckpoint(settings.name));
@@ -151,6 +151,7 @@ export class Run {
         topology: { model: config.model.name, options: config.model.options },
         resume: saved === undefined ? undefined : { history: saved.json.userDefinedMetadata.history, weights: saved.weights },
         keepBest,
+        manifest,
       });
       const report = trained.report;
       best = trained.best;
@@ -194,6 +195,7 @@ interface TrainIo {
   readonly resume: { history: EpochRecord[]; weights: tf.NamedTensorMap } | undefined;
   /** Keep a snapshot of the best-on-test epoch for the next stage. */
   readonly keepBest: boolean;
+  readonly manifest: RunManifest;
 }
 
 async function trainStage(prepared: PreparedStage, io: TrainIo): Promise<{ report: StageReport; best?: BestSnapshot }> {
@@ -315,7 +317,7 @@ async function trainStage(prepared: PreparedStage, io: TrainIo): Promise<{ repor
   prepared.featureCache = undefined;
   // Undefined only when a resumed stage had no epoch left to train: score what was loaded.
   const final = lastMetrics ?? evaluate(model, context.dataset, io.evaluation);
-  const report = stageReport(settings.name, history, final, model, now() - started);
+  const report = stageReport(settings.name, history, final, model, now() - started, io.manifest);
   io.emit({ type: 'stage-end', report });
   if (best !== undefined && best.epoch !== report.best.epoch) {
     // The last epoch is the best one (ties go to it, as in the report): the model already holds it.
@@ -331,10 +333,19 @@ function stageReport(
   final: ReturnType<typeof evaluate>,
   model: ModelParts,
   seconds: number,
+  manifest: RunManifest,
 ): StageReport {
   let best = { epoch: history.length - 1, top1: final.top1, selectedOn: 'test' as const };
   for (const row of history) if (row.test && row.test.top1 > best.top1) best = { epoch: row.epoch, top1: row.test.top1, selectedOn: 'test' };
-  return { name, final, best, history, headNorms: model.head.weightNorms(), seconds };
+  const headNorms = model.head.weightNorms();
+  const classes = final.perClass.map((accuracy, index) => ({
+    index,
+    name: manifest.classNames[index],
+    trainCount: manifest.classCounts[index],
+    accuracy,
+    headNorm: headNorms[index],
+  }));
+  return { name, final, best, history, headNorms, classes, seconds };
 }
 
 function buildManifest(
@@ -354,6 +365,7 @@ function buildManifest(
     model: { name: config.model.name, options: config.model.options },
     split: dataset.manifest,
     classCounts: dataset.classCounts,
+    classNames: dataset.info.classNames ?? dataset.classCounts.map((_, k) => String(k)),
     stages: config.stages.map(({ plugins, ...stage }) => ({
       ...stage,
       plugins: plugins.map((p) => ({ name: p.name, options: p.options })),
