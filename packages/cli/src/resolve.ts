@@ -1,11 +1,11 @@
 import { LtError, type RunConfig } from '@lt/core';
-import { cifar100LT, cifar10LT, mnistLT } from '@lt/data';
 import { cnn, mlp, resnetCifar } from '@lt/models';
 import type { TrainFlags } from './args.js';
 import { loadConfigFile, validateConfig } from './loadConfig.js';
 import { defaultModel, methodStages } from './defaults.js';
 import { pluginFromConfig } from './plugins.js';
 import type { CliConfig } from './schema.js';
+import { datasetFromConfig } from './datasets.js';
 
 /** The configuration of one `lt train` invocation: defaults ← config file ← flags. */
 export async function resolveCliConfig(flags: TrainFlags): Promise<CliConfig> {
@@ -19,6 +19,8 @@ export async function resolveCliConfig(flags: TrainFlags): Promise<CliConfig> {
       ...(flags.dataset !== undefined && { name: flags.dataset }),
       ...(flags.dataDir !== undefined && { dataDir: flags.dataDir }),
       ...(flags.imbalance !== undefined && { imbalance: flags.imbalance }),
+      ...(flags.imageSize !== undefined && { imageSize: flags.imageSize }),
+      ...(flags.cache !== undefined && { cache: flags.cache }),
     },
     ...(flags.model !== undefined && { model: { name: flags.model } }),
     ...(flags.backend !== undefined && { backend: flags.backend }),
@@ -45,33 +47,24 @@ export function defaultOutDir(config: CliConfig, date = new Date()): string {
   return `runs/${config.dataset.name}-lt-${date.toISOString().slice(0, 19).replace(/[:T]/g, '-')}`;
 }
 
+/** The ImageNet-size backbones of the large-scale setup (DESIGN §10). */
+function imagenetModel(name: 'resnet10' | 'resnet50' | 'resnext50'): never {
+  // Wired by the merge with the branch that adds resnet10(), resnet50() and resnext50() to @lt/models.
+  throw new LtError('CONFIG_INVALID', `model '${name}' is not in this build of @lt/models; use --model cnn or a CIFAR ResNet`);
+}
+
 /** Turns a validated CLI configuration into the `createRun` configuration. */
 export function toRunConfig(config: CliConfig, outDir: string): RunConfig {
-  const { dataset } = config;
-  const datasetOptions = {
-    ...(dataset.imbalance !== undefined && { imbalance: dataset.imbalance }),
-    ...(dataset.maxCount !== undefined && { maxCount: dataset.maxCount }),
-    ...(dataset.selection !== undefined && { selection: dataset.selection }),
-  };
-  const needsDir = (name: string): string => {
-    if (dataset.dataDir === undefined) {
-      throw new LtError('CONFIG_INVALID', `dataset '${name}' is read from files: give --data-dir (or dataset.dataDir)`);
-    }
-    return dataset.dataDir;
-  };
-  const datasetSpec =
-    dataset.name === 'mnist'
-      ? mnistLT({ ...datasetOptions, ...(dataset.dataDir !== undefined && { dataDir: dataset.dataDir }) })
-      : dataset.name === 'cifar10'
-        ? cifar10LT({ ...datasetOptions, dataDir: needsDir('cifar10') })
-        : cifar100LT({ ...datasetOptions, dataDir: needsDir('cifar100') });
+  const datasetSpec = datasetFromConfig(config.dataset);
   const model = config.model!;
   const modelSpec =
     model.name === 'cnn'
       ? cnn()
       : model.name === 'mlp'
         ? mlp()
-        : resnetCifar({ depth: Number(model.name.slice('resnet'.length)) as 8 | 20 | 32 | 56, width: model.width ?? 'standard' });
+        : model.name === 'resnet10' || model.name === 'resnet50' || model.name === 'resnext50'
+          ? imagenetModel(model.name)
+          : resnetCifar({ depth: Number(model.name.slice('resnet'.length)) as 8 | 20 | 32 | 56, width: model.width ?? 'standard' });
   return {
     dataset: datasetSpec,
     model: modelSpec,

@@ -21,20 +21,34 @@ const stageSchema = z.strictObject({
   plugins: z.array(pluginEntry).default([]),
 });
 
+/** Dataset names of the CLI: built-in readers, image datasets, and the paper's large-scale datasets as recipes. */
+export const datasetNames = ['mnist', 'cifar10', 'cifar100', 'image-folder', 'image-list', 'inat', 'imagenet-lt', 'inat2018', 'places-lt'] as const;
+
 /** The `lt train` configuration file (YAML or JSON), also what flags are merged into. */
 export const cliConfigSchema = z.strictObject({
   dataset: z
     .strictObject({
-      name: z.enum(['mnist', 'cifar10', 'cifar100']),
+      name: z.enum(datasetNames),
       dataDir: z.string().optional(),
       imbalance: z.number().min(1).optional(),
       maxCount: z.number().int().positive().optional(),
       selection: z.enum(['first', 'random']).optional(),
+      // Image datasets (DESIGN §10); `root` defaults to dataDir.
+      root: z.string().optional(),
+      train: z.string().optional(),
+      test: z.string().optional(),
+      classNames: z.string().optional(),
+      imageSize: z.number().int().positive().optional(),
+      testFraction: z.number().gt(0).lt(1).optional(),
+      workers: z.number().int().positive().optional(),
+      cache: z.string().optional(),
+      onCorrupt: z.enum(['error', 'skip']).optional(),
+      colorJitter: z.number().min(0).max(1).optional(),
     })
     .default({ name: 'mnist' }),
   model: z
     .strictObject({
-      name: z.enum(['cnn', 'mlp', 'resnet8', 'resnet20', 'resnet32', 'resnet56']),
+      name: z.enum(['cnn', 'mlp', 'resnet8', 'resnet20', 'resnet32', 'resnet56', 'resnet10', 'resnet50', 'resnext50']),
       width: z.enum(['standard', 'wide']).optional(),
     })
     .optional(),
