@@ -29,8 +29,15 @@ const KERNEL = 'linear' as const;
 
 async function openSource(source: ImageSource): Promise<ReturnType<typeof sharp>> {
   if (source.kind === 'file') {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(source.path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new Error(code === 'ENOENT' ? 'the file does not exist' : code === 'EACCES' ? 'no permission to read the file' : (error as Error).message);
+    }
     // `failOn: 'truncated'` makes a truncated JPEG/PNG an error instead of grey rows.
-    return sharp(await readFile(source.path), { failOn: 'truncated' });
+    return sharp(bytes, { failOn: 'truncated' });
   }
   const bytes = source.side * source.side * 3;
   const handle = await open(source.cachePath, 'r');
@@ -45,6 +52,15 @@ async function openSource(source: ImageSource): Promise<ReturnType<typeof sharp>
 
 /** Decodes one image to `size × size × 3` RGB bytes (record: `size × size`), using `uniforms` for train views. */
 export async function decodeImage(source: ImageSource, settings: DecodeSettings, uniforms: ArrayLike<number>, offset: number): Promise<Buffer> {
+  try {
+    return await decodeView(source, settings, uniforms, offset);
+  } catch (error) {
+    // libvips repeats its warnings line by line; one of each reads better.
+    throw new Error([...new Set((error as Error).message.split('\n'))].join('; '));
+  }
+}
+
+async function decodeView(source: ImageSource, settings: DecodeSettings, uniforms: ArrayLike<number>, offset: number): Promise<Buffer> {
   const image = await openSource(source);
   const { width, height } =
     source.kind === 'record' ? { width: source.side, height: source.side } : await image.metadata().then((m) => ({ width: m.width, height: m.height }));

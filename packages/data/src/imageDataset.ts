@@ -72,7 +72,7 @@ async function checkImages(pool: DecodePool, entries: readonly ImageEntry[], set
 function corruptError(entry: ImageEntry, reason: string, more: number): LtError {
   return new LtError(
     'DATA_CORRUPT_IMAGE',
-    `${entry.origin}: cannot decode ${entry.path}: ${reason}${more > 0 ? ` (and ${more} more bad images)` : ''}. ` +
+    `${entry.origin}: cannot use ${entry.path}: ${reason}${more > 0 ? ` (and ${more} more bad images)` : ''}. ` +
       `Fix or remove the file, or set onCorrupt: 'skip' to leave bad images out.`,
   );
 }
@@ -180,7 +180,7 @@ function imageDatasetView(
   const toTensor = (job: PendingDecode): tf.Tensor4D => {
     const { pixels, failures } = pool.collect(job);
     if (failures.length > 0) {
-      throw new LtError('DATA_CORRUPT_IMAGE', `${job.describe(failures[0].index)}: cannot decode: ${failures[0].message} (the file changed since the run started?)`);
+      throw new LtError('DATA_CORRUPT_IMAGE', `${job.describe(failures[0].index)}: ${failures[0].message} (did the file change after the run started?)`);
     }
     const out = new Float32Array(pixels.length);
     for (let p = 0; p < pixels.length; p += 3) {

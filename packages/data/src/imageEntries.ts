@@ -24,8 +24,9 @@ export function parseLabel(text: unknown, origin: string, numClasses?: number): 
   if (typeof value !== 'number' || !Number.isInteger(value)) {
     throw new LtError('DATA_BAD_LABEL', `${origin}: label ${JSON.stringify(text)} is not an integer`);
   }
-  if (value < 0 || (numClasses !== undefined && value >= numClasses)) {
-    throw new LtError('DATA_LABEL_RANGE', `${origin}: label ${value} is outside 0..${(numClasses ?? Infinity) - 1}${numClasses === undefined ? '' : ` (${numClasses} classes)`}`);
+  if (value < 0) throw new LtError('DATA_LABEL_RANGE', `${origin}: label ${value} is negative; labels are class indices 0, 1, …`);
+  if (numClasses !== undefined && value >= numClasses) {
+    throw new LtError('DATA_LABEL_RANGE', `${origin}: label ${value} is outside 0..${numClasses - 1} (${numClasses} classes)`);
   }
   return value;
 }

@@ -39,7 +39,7 @@ describe('readImageList', () => {
     const file = (name: string) => join(root, name);
     expectFileError(() => readImageList({ root, train: write('t1.txt', 'a.jpg 0\nonlyonefield\n'), test }), 'DATA_BAD_LINE', `${file('t1.txt')} line 2`, /relative\/path label/);
     expectFileError(() => readImageList({ root, train: write('t2.txt', 'a.jpg 0\nb.jpg 1.5\n'), test }), 'DATA_BAD_LABEL', `${file('t2.txt')} line 2`, /"1.5" is not an integer/);
-    expectFileError(() => readImageList({ root, train: write('t3.txt', 'a.jpg 0\nb.jpg -1\n'), test }), 'DATA_LABEL_RANGE', `${file('t3.txt')} line 2`, /label -1/);
+    expectFileError(() => readImageList({ root, train: write('t3.txt', 'a.jpg 0\nb.jpg -1\n'), test }), 'DATA_LABEL_RANGE', `${file('t3.txt')} line 2`, /label -1 is negative/);
     expectFileError(
       () => readImageList({ root, train: write('t4.txt', 'a.jpg 0\nb.jpg 2\n'), test, classNames: write('n2.txt', 'x\ny\n') }),
       'DATA_LABEL_RANGE',
