@@ -29,7 +29,13 @@ export {
   type PowerReweightedSamplerOptions,
 } from './powerReweightedSampler.js';
 export { splitManifest, indicesSha256, type SplitManifestInput } from './splitManifest.js';
-export { createLongTailedDataset, type LongTailedSource, type LongTailedSplitOptions } from './longTailedDataset.js';
+export {
+  createLongTailedDataset,
+  chooseLongTailedSplit,
+  largestFeasibleMaxCount,
+  type LongTailedSource,
+  type LongTailedSplitOptions,
+} from './longTailedDataset.js';
 export { mnistLT, readMnist, type MnistLTOptions, type MnistSplits } from './mnistLT.js';
 export { cifar10LT, cifar100LT, type CifarLTOptions } from './cifarLT.js';
 export { syntheticLT, type SyntheticLTOptions } from './syntheticLT.js';
