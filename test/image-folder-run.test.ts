@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createRng, createRun, type ModelSpec } from '@lt/core';
+import { imageFolder } from '@lt/data';
+import { ce } from '@lt/ce';
 import { train } from '../packages/cli/src/train.js';
 import { tempDir, writeImageFolder } from '../packages/data/src/imageFiles.fixture.js';
 
@@ -51,5 +54,15 @@ describe('lt train on a folder of images', () => {
     expect(metrics.manifest.split.images).toMatchObject({ imageSize: 32, workers: 2, skipped: [] });
     const html = await readFile(join(outDir, 'report.html'), 'utf8');
     for (const name of NAMES) expect(html).toContain(`<td>${name}</td>`);
+  });
+
+  it('stops the decoding threads when a run fails after loading the dataset', async () => {
+    const dir = tempDir('image-fail');
+    dirs.push(dir);
+    await writeImageFolder(dir, NAMES.slice(0, 2), [6, 6]);
+    const broken: ModelSpec = { name: 'broken', options: {}, build: () => { throw new Error('model failed to build'); } };
+    const run = createRun({ dataset: imageFolder({ root: dir, imageSize: 8 }), model: broken, seed: 0, backend: 'cpu', stages: [{ name: 'only', epochs: 1, plugins: [ce()] }] });
+    await expect(run.start()).rejects.toThrow('model failed to build');
+    expect(() => run.dataset.trainBatch([0], { augment: false, rng: createRng(0) })).toThrow(/closed/);
   });
 });
