@@ -12,11 +12,23 @@ describe('the install', () => {
     const copies = readdirSync(`${root}node_modules/.pnpm`).filter((d) => d.startsWith('@tensorflow+tfjs-core@'));
     expect(copies).toHaveLength(1);
     const resolved = new Set(
-      ['packages/core', 'packages/data', 'packages/models', 'packages/cli', 'plugins/ce', 'plugins/samn', 'plugins/slas', 'plugins/glmc'].map((pkg) =>
+      ['packages/core', 'packages/data', 'packages/models', 'packages/cli', 'plugins/ce', 'plugins/samn', 'plugins/slas', 'plugins/glmc', 'packages/testkit'].map((pkg) =>
         realpathSync(createRequire(`${root}${pkg}/package.json`).resolve('@tensorflow/tfjs-core')),
       ),
     );
     expect(resolved.size).toBe(1);
+  });
+
+  it('has libraries and plugins take @lt/core and tfjs-core as peers, so an npm install holds one engine', () => {
+    const libraries = ['packages/data', 'packages/models', 'packages/testkit', ...readdirSync(`${root}plugins`).map((p) => `plugins/${p}`)];
+    for (const pkg of libraries) {
+      const manifest = createRequire(`${root}${pkg}/package.json`)(`${root}${pkg}/package.json`) as Record<string, Record<string, string> | undefined>;
+      for (const engine of ['@lt/core', '@tensorflow/tfjs-core']) {
+        expect(manifest.peerDependencies?.[engine], `${pkg} peerDependencies ${engine}`).toBeDefined();
+        expect(manifest.dependencies?.[engine], `${pkg} dependencies ${engine}`).toBeUndefined();
+        expect(manifest.devDependencies?.[engine], `${pkg} devDependencies ${engine}`).toBe(manifest.peerDependencies?.[engine]);
+      }
+    }
   });
 
   it('registers the gradients of tfjs-core ops once an @lt package is imported', () => {

@@ -5,3 +5,4 @@ export { loadConfigFile, validateConfig } from './loadConfig.js';
 export { cliConfigSchema, type CliConfig, type CliStage } from './schema.js';
 export { manyMediumFewTable } from './table.js';
 export { ProgressPrinter } from './progress.js';
+export { pluginFactories } from './plugins.js';

@@ -6,13 +6,13 @@ import { glmc, glmcClassifier, glmcSchedule } from '@lt/glmc';
 
 /** Plugin factories the CLI and config files can name. */
 const registry: Readonly<Record<string, (options: Record<string, unknown>) => PluginSpec>> = {
-  ce: () => ce(),
+  ce: (options) => ce(options as Record<string, never>),
   samn: (options) => samn(options as SamnOptionsInput),
   slas: (options) => slas(options as SlasOptionsInput),
   mixup: (options) => mixup(options as Parameters<typeof mixup>[0]),
   'mislas-schedule': (options) => mislasSchedule(options as Parameters<typeof mislasSchedule>[0]),
   glmc: (options) => glmc(options as Parameters<typeof glmc>[0]),
-  'glmc-classifier': () => glmcClassifier(),
+  'glmc-classifier': (options) => glmcClassifier(options as Record<string, never>),
   'glmc-schedule': (options) => glmcSchedule(options as Parameters<typeof glmcSchedule>[0]),
 };
 
@@ -25,3 +25,6 @@ export function pluginFromConfig(entry: string | { name: string; options: Record
   }
   return factory(options);
 }
+
+/** The plugin names a configuration may use, with their factories (the CLI reference lists their options). */
+export { registry as pluginFactories };

@@ -2,7 +2,12 @@ import { z } from 'zod';
 
 const pluginEntry = z.union([
   z.string(),
-  z.strictObject({ name: z.string(), options: z.record(z.string(), z.unknown()).default({}) }),
+  z.strictObject({
+    /** A plugin name from the Plugins section below. */
+    name: z.string(),
+    /** The plugin's options (see its table below). */
+    options: z.record(z.string(), z.unknown()).default({}),
+  }),
 ]);
 
 const stageSchema = z.strictObject({
@@ -26,29 +31,47 @@ export const datasetNames = ['mnist', 'cifar10', 'cifar100', 'image-folder', 'im
 
 /** The `lt train` configuration file (YAML or JSON), also what flags are merged into. */
 export const cliConfigSchema = z.strictObject({
+  /** The training and test data. */
   dataset: z
     .strictObject({
+      /** Dataset: MNIST (built in), CIFAR-10/100 (binary files in dataDir), images (image-folder, image-list, inat) or the paper's imagenet-lt, inat2018, places-lt (under dataDir). */
       name: z.enum(datasetNames),
+      /** Folder with the dataset files (CIFAR binary batches, MNIST IDX, or the image root). */
       dataDir: z.string().optional(),
+      /** Imbalance factor n_max / n_min of the long-tailed training split (default 100). */
       imbalance: z.number().min(1).optional(),
+      /** Training images of the most frequent class (default: the dataset's per-class count). */
       maxCount: z.number().int().positive().optional(),
+      /** Which images of a class the long-tailed split keeps: the `first` n (reference code) or a seeded `random` subset. */
       selection: z.enum(['first', 'random']).optional(),
-      // Image datasets (DESIGN §10); `root` defaults to dataDir.
+      /** Image datasets: the directory images are read from (default: dataDir). */
       root: z.string().optional(),
+      /** image-list / inat: the training list file or JSON, relative to root (recipes: the dataset's usual name). */
       train: z.string().optional(),
+      /** image-list / inat: the test list file or JSON; image-folder: a second class folder for testing. */
       test: z.string().optional(),
+      /** image-list: a file with one class name per line. */
       classNames: z.string().optional(),
+      /** Image datasets: side of the square network input (default 224; 64 or 112 on a CPU). */
       imageSize: z.number().int().positive().optional(),
+      /** image-folder without test: share of each class held out for testing (default 0.2). */
       testFraction: z.number().gt(0).lt(1).optional(),
+      /** Image datasets: decoding threads (default: every core, 1 below 512 images). */
       workers: z.number().int().positive().optional(),
+      /** Image datasets: directory of the decoded cache, built once and reused. */
       cache: z.string().optional(),
+      /** Image datasets: `error` stops at a bad image, `skip` leaves it out (listed in the manifest and printed). */
       onCorrupt: z.enum(['error', 'skip']).optional(),
+      /** Image datasets: colour-jitter strength of training views (default 0). */
       colorJitter: z.number().min(0).max(1).optional(),
     })
     .default({ name: 'mnist' }),
+  /** The network; the default depends on the dataset. */
   model: z
     .strictObject({
+      /** Network: small CNN, MLP, a CIFAR ResNet, or an ImageNet-size resnet10 / resnet50 / resnext50 (default: cnn for MNIST, wide resnet32 for CIFAR, resnext50 for the large-scale recipes, resnet10 for other images). */
       name: z.enum(['cnn', 'mlp', 'resnet8', 'resnet20', 'resnet32', 'resnet56', 'resnet10', 'resnet50', 'resnext50']),
+      /** ResNet channel widths: `standard` 16-32-64, `wide` 32-64-128 (the reference code's). */
       width: z.enum(['standard', 'wide']).optional(),
     })
     .optional(),
@@ -56,8 +79,11 @@ export const cliConfigSchema = z.strictObject({
   method: z.string().optional(),
   seed: z.number().int().default(0),
   backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  /** Run directory (default runs/<dataset>-lt-<time>). */
   out: z.string().optional(),
+  /** The stages in order (usually representation, then classifier); each field not given takes the engine default shown below. */
   stages: z.array(stageSchema).min(1).optional(),
+  /** How the test set is scored after each epoch. */
   evaluation: z
     .strictObject({
       flipTTA: z.union([z.boolean(), z.literal('auto')]).optional(),

@@ -61,7 +61,12 @@ const exclusiveHooks = ['sampler', 'loss', 'classifierRescale', 'scheduler', 'mo
  * Records which plugin registered each tap, so conflicts can name both plugins.
  * Returns `setOwner` (call before each plugin's apply) and `check` (call after all plugins applied).
  */
-export function trackTapOwners(hooks: StageHooks): { setOwner(name: string): void; check(): void } {
+export function trackTapOwners(hooks: StageHooks): {
+  /** Attributes the taps registered from now on to plugin `name`. */
+  setOwner(name: string): void;
+  /** Throws `PLUGIN_CONFLICT`, naming both plugins, when two taps replace the same hook. */
+  check(): void;
+} {
   let owner = '(unknown)';
   const replacers = new Map<string, Array<{ plugin: string; tap: string }>>();
   for (const hookName of exclusiveHooks) {

@@ -56,7 +56,7 @@ export { evaluate, predictLogits, type EvalMetrics, type EvaluationOptions } fro
 export { saveCheckpoint, readCheckpoint, assignWeights, type CheckpointJson } from './checkpoint/checkpoint.js';
 export { writeFileAtomic, replaceDirAtomic } from './checkpoint/atomic.js';
 export { selectBackend, type BackendChoice, type BackendInfo } from './backend/select.js';
-export { resolveRunConfig, type RunConfig, type StageConfig, type ResolvedRunConfig } from './engine/config.js';
+export { resolveRunConfig, runConfigSchema, type RunConfig, type StageConfig, type ResolvedRunConfig } from './engine/config.js';
 export { createRun, Run, type StartOptions } from './engine/run.js';
 export type { EpochRecord, StageReport, RunReport, RunManifest, ProgressEvent } from './engine/records.js';
 export { version, packageVersion } from './version.js';

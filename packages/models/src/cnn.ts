@@ -7,6 +7,7 @@ import { collectBuffers, collectParameters } from './variables.js';
 import { withLinearHead } from './parts.js';
 import { rejectUnknownOptions, requirePositiveIntegers } from './options.js';
 
+/** Options of `cnn()`. */
 export interface CnnOptions {
   /**
    * Output channels of each conv3×3 → BN → ReLU layer; the first has stride 1, the others stride 2.

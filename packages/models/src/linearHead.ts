@@ -4,6 +4,7 @@ import { createRng, LtError } from '@lt/core';
 import { createVariable } from './variables.js';
 import { kaimingNormal, linearBiasUniform } from './init.js';
 
+/** Options of a linear classifier head. */
 export interface LinearHeadOptions {
   /** Module name and variable prefix: `<name>.weight`, `<name>.bias`. */
   readonly name: string;

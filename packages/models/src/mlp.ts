@@ -5,6 +5,7 @@ import { collectBuffers, collectParameters } from './variables.js';
 import { withLinearHead } from './parts.js';
 import { rejectUnknownOptions, requirePositiveIntegers } from './options.js';
 
+/** Options of `mlp()`. */
 export interface MlpOptions {
   /** Widths of the hidden Dense → ReLU layers; the last is the feature size D. Default [256]. */
   readonly hidden?: readonly number[];

@@ -17,7 +17,9 @@ export function createVariable(name: string, initial: tf.Tensor, trainable: bool
 
 /** Anything that owns variables: the parameters it trains and the buffers it only saves. */
 export interface VariableOwner {
+  /** Trainable variables, with their checkpoint names. */
   parameters(): NamedVariable[];
+  /** Non-trainable state saved with checkpoints (BatchNorm running statistics). */
   buffers(): NamedVariable[];
 }
 

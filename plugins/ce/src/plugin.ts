@@ -10,5 +10,5 @@ export class CePlugin implements LtPlugin {
   }
 }
 
-/** The cross-entropy baseline, for stage 1 and for plain classifier retraining in stage 2. */
-export const ce = (): PluginSpec => definePlugin(CePlugin);
+/** The cross-entropy baseline, for stage 1 and for plain classifier retraining in stage 2; it takes no options. */
+export const ce = (options?: Record<string, never>): PluginSpec => definePlugin(CePlugin, undefined, options);

@@ -11,6 +11,7 @@ import { version } from './version.js';
 export class GlmcClassifierPlugin implements LtPlugin {
   static readonly meta = { name: '@lt/glmc/classifier', version };
 
+  /** Checks that the stage freezes the backbone and (on the `model` hook) that the model came out of a `glmc()` stage. */
   apply(hooks: StageHooks, context: StageContext): void {
     const name = GlmcClassifierPlugin.meta.name;
     if (context.stage.freeze !== 'backbone') {
@@ -35,4 +36,4 @@ export class GlmcClassifierPlugin implements LtPlugin {
 }
 
 /** GLMC's classifier stage: `[glmcClassifier(), samn()]` with `glmcClassifierStage` settings is GLMC + SAMN. */
-export const glmcClassifier = (): PluginSpec => definePlugin(GlmcClassifierPlugin);
+export const glmcClassifier = (options?: Record<string, never>): PluginSpec => definePlugin(GlmcClassifierPlugin, undefined, options);

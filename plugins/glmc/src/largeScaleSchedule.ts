@@ -16,7 +16,10 @@ export function glmcLargeScaleSchedule({ lr, epochs, warmupEpochs = 10 }: { lr: 
   };
 }
 
-export const glmcScheduleOptionsSchema = z.strictObject({ warmupEpochs: z.number().int().positive().default(10) });
+export const glmcScheduleOptionsSchema = z.strictObject({
+  /** Warm-up epochs W: epochs 1..W+1 run at lr·n/W after epoch 0 at lr (the reference: 10). */
+  warmupEpochs: z.number().int().positive().default(10),
+});
 
 /** Validated options of `glmcSchedule()`. */
 export type GlmcScheduleOptionsT = z.output<typeof glmcScheduleOptionsSchema>;

@@ -32,6 +32,7 @@ export class GlmcPlugin implements LtPlugin {
     @inject(GlmcOptions) private readonly options: GlmcOptionsT,
   ) {}
 
+  /** Adds the GLMC heads (`model`), mixes each batch (`batch`) and replaces the loss with the GLMC objective (`loss`). */
   apply(hooks: StageHooks, context: StageContext): void {
     const name = GlmcPlugin.meta.name;
     if (context.stage.freeze !== 'none') {

@@ -49,7 +49,8 @@ export class LwsHead implements ClassifierHead {
     this.numClasses = inner.numClasses;
     this.featureDim = inner.featureDim;
     const id = ++instances;
-    this.scale = tf.variable(tf.ones([inner.numClasses]), true, `${inner.name}.lws_scale/lws_${id}`, 'float32') as tf.Variable<tf.Rank.R1>;
+    // Inside tidy, so the ones tensor the variable is made from is freed (found by @lt/testkit's leak check).
+    this.scale = tf.tidy(() => tf.variable(tf.ones([inner.numClasses]), true, `${inner.name}.lws_scale/lws_${id}`, 'float32')) as tf.Variable<tf.Rank.R1>;
     this.config = {
       kind: 'lws',
       numClasses: inner.numClasses,
@@ -125,6 +126,7 @@ export class LrScaledHead implements ClassifierHead {
     return this.inner.bias;
   }
 
+  /** The wrapped head's logits, unchanged. */
   apply(features: tf.Tensor2D): tf.Tensor2D {
     return this.inner.apply(features);
   }

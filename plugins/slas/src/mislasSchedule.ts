@@ -33,7 +33,9 @@ export function mislasStepSchedule({ lr, epochs, warmupEpochs = 5 }: MislasStepS
   };
 }
 
+/** The options of `mislasSchedule()`. */
 export const mislasScheduleOptionsSchema = z.strictObject({
+  /** Epochs of linear warm-up (lr·e'/W for e' = e + 1 ≤ W); MiSLAS uses 5. */
   warmupEpochs: z.number().int().nonnegative().default(5),
 });
 
@@ -50,6 +52,7 @@ export class MislasSchedulePlugin implements LtPlugin {
 
   constructor(@inject(MislasScheduleOptions) private readonly options: MislasScheduleOptionsT) {}
 
+  /** Replaces the stage's schedule with MiSLAS's warm-up and step decay. */
   apply(hooks: StageHooks): void {
     hooks.scheduler.tap({ name: MislasSchedulePlugin.meta.name, replaces: true }, (_cosine, context) =>
       mislasStepSchedule({ lr: context.stage.lr, epochs: context.stage.epochs, warmupEpochs: this.options.warmupEpochs }),

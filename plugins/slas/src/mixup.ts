@@ -115,6 +115,7 @@ export class MixupPlugin implements LtPlugin {
 
   constructor(@inject(MixupOptions) private readonly options: MixupOptionsT) {}
 
+  /** Mixes each batch (`batch`) and evaluates the final loss on both label sets (`loss`, tapable stage 100). */
   apply(hooks: StageHooks): void {
     const name = MixupPlugin.meta.name;
     hooks.batch.tap(name, (batch, context) => mixupBatch(batch, context.stage.numClasses, this.options.alpha, context.rng.fork('mixup')));

@@ -4,6 +4,7 @@ import { smoothingShapes, type SmoothingShape } from './labelAwareSmoothing.js';
 
 /** The named recipes of `slas({ preset })` (see presets.ts). */
 export const slasPresetNames = ['samn-reference', 'samn-reference-baseline', 'mislas'] as const;
+/** A preset name of `slas({ preset })`. */
 export type SlasPresetName = (typeof slasPresetNames)[number];
 
 /** Which sampler stage 2 uses: the engine's instance-balanced shuffle, or MiSLAS's class-balanced sampler. */
@@ -36,6 +37,7 @@ export const slasOptionsSchema = z
     classifierLrFactor: z.number().positive().default(1),
     /** Learning-rate factor of the LWS scale. */
     lwsLrFactor: z.number().positive().default(1),
+    /** Stage-2 sampler: the engine's instance-balanced shuffle, or MiSLAS's class-balanced one. */
     sampler: z.enum(['instance-balanced', 'class-balanced']).default('instance-balanced'),
     /** Consecutive samples per drawn class of the class-balanced sampler (MiSLAS: 4). */
     samplesPerClass: z.number().int().positive().default(4),

@@ -29,6 +29,7 @@ export class SlasPlugin implements LtPlugin {
 
   constructor(@inject(SlasOptions) private readonly options: SlasOptionsT) {}
 
+  /** Replaces the loss with label-aware smoothing; taps forwardMode, classifierRescale and sampler as the options ask. */
   apply(hooks: StageHooks): void {
     const options = this.options;
     // LAS discards the incoming loss: a second loss-replacing plugin (e.g. ce()) in the stage is a conflict.

@@ -6,16 +6,25 @@ import type { Logger } from '../types/logger.js';
 import { LtError } from '../errors.js';
 
 const stageSchema = z.strictObject({
+  /** Stage name; names its checkpoint folder, so letters, digits, _ . - only. */
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'use letters, digits, _ . - (it names a folder)'),
+  /** Number of epochs the stage trains. */
   epochs: z.number().int().positive(),
+  /** Training images per step. */
   batchSize: z.number().int().positive().default(64),
+  /** Peak learning rate of the cosine schedule (after warm-up). */
   lr: z.number().positive().default(0.01),
+  /** L2 weight decay of SGD. */
   weightDecay: z.number().nonnegative().default(5e-3),
+  /** SGD momentum. */
   momentum: z.number().min(0).max(1).default(0.9),
+  /** `backbone`: train only the classifier head (stage 2 of a two-stage method). */
   freeze: z.enum(['none', 'backbone']).default('none'),
-  /** BatchNorm in a frozen-backbone stage; `recalibrate` is the reference code's behaviour (ALGORITHMS.md F6). */
+  /** BatchNorm of a frozen backbone: `recalibrate` (reference code) re-estimates running statistics in training mode; `frozen` keeps them (eval mode). */
   batchNorm: z.enum(['frozen', 'recalibrate']).default('recalibrate'),
+  /** Epochs of linear learning-rate warm-up before the cosine decay. */
   warmupEpochs: z.number().int().nonnegative().default(0),
+  /** Apply the dataset's training augmentation (crop + flip for CIFAR). */
   augment: z.boolean().default(true),
   /** Train a frozen, eval-mode, un-augmented stage on features computed once (identical results, far faster). */
   featureCache: z.boolean().default(true),
@@ -24,28 +33,40 @@ const stageSchema = z.strictObject({
    * (`best-on-test`, what the SAMN reference code loads for stage 2 — a choice made on the test set).
    */
   initFrom: z.enum(['final', 'best-on-test']).default('final'),
+  /** The methods this stage runs, in tap order. */
   plugins: z.array(z.custom<PluginSpec>(isPluginSpec, 'expected a plugin spec such as ce() or samn()')).default([]),
 });
 
 const evaluationSchema = z.strictObject({
+  /** Average the logits of each test image and its horizontal flip (SAMN reference); `auto`: when the dataset says flips keep labels. */
   flipTTA: z.union([z.boolean(), z.literal('auto')]).default('auto'),
   // Small enough that a wide ResNet's activations for one batch stay far below wasm's 4 GiB heap.
+  /** Test images per forward pass. */
   batchSize: z.number().int().positive().default(128),
+  /** Group boundaries: `paper` Few is n < 20; `reference-code` Few is n ≤ 20 (ALGORITHMS.md A4). */
   manyMediumFew: z.enum(['paper', 'reference-code']).default('paper'),
+  /** An empty Many/Medium/Few group reports `null`, or `0` as the reference code prints it. */
   emptyGroup: z.enum(['null', 'zero']).default('null'),
+  /** Evaluate on the test set after every epoch (else only after the last). */
   everyEpoch: z.boolean().default(true),
 });
 
 const runSchema = z.strictObject({
   dataset: z.custom<DatasetSpec>((v) => typeof (v as DatasetSpec)?.load === 'function', 'expected a dataset spec such as mnistLT()'),
   model: z.custom<ModelSpec>((v) => typeof (v as ModelSpec)?.build === 'function', 'expected a model spec such as cnn()'),
+  /** One seed for split selection, initialisation, sampling and augmentation. */
   seed: z.number().int().default(0),
+  /** TensorFlow.js backend; `auto` takes tfjs-node(-gpu) when installed, else wasm, else cpu. */
   backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  /** Run directory; nothing is written when absent. */
   outDir: z.string().optional(),
   stages: z.array(stageSchema).min(1),
   evaluation: evaluationSchema.default(evaluationSchema.parse({})),
   logger: z.custom<Logger>((v) => typeof (v as Logger)?.info === 'function').optional(),
 });
+
+/** The zod schema `resolveRunConfig` validates with; the CLI reference (docs/cli.md) takes the engine's defaults from it. */
+export const runConfigSchema = runSchema;
 
 function isPluginSpec(value: unknown): value is PluginSpec {
   const spec = value as PluginSpec;

@@ -10,6 +10,7 @@ export interface BatchNormParams {
   readonly runningVar: tf.Variable;
 }
 
+/** Options of `batchNorm()`. */
 export interface BatchNormOptions {
   /** `train` / `recalibrate`: batch statistics and a running-stat update; `eval`: running statistics. */
   readonly mode: ForwardMode;

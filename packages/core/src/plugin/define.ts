@@ -5,6 +5,7 @@ import { LtError } from '../errors.js';
 
 /** A plugin instance: it taps the stage's hooks in `apply`. */
 export interface LtPlugin {
+  /** Taps the stage's hooks; called once per stage, before any hook is called. */
   apply(hooks: StageHooks, context: StageContext): void;
 }
 

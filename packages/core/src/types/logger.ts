@@ -1,6 +1,8 @@
 /** Where the engine and plugins report human-readable messages. */
 export interface Logger {
+  /** Reports progress worth a line in the log (backend chosen, stage start points). */
   info(message: string): void;
+  /** Reports something the user should look at; the run goes on. */
   warn(message: string): void;
 }
 

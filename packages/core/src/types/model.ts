@@ -29,6 +29,7 @@ export interface Module {
 /** The feature extractor: images to features [B, D]. */
 export interface Backbone extends Module {
   readonly featureDim: number;
+  /** Features [B, D] of images [B, H, W, C]; `mode` sets how BatchNorm behaves. */
   apply(x: tf.Tensor4D, mode: ForwardMode): tf.Tensor2D;
 }
 
@@ -39,6 +40,7 @@ export interface ClassifierHead extends Module {
   /** Direction weights, one row per class: [C, D]. */
   readonly weight: tf.Variable<tf.Rank.R2>;
   readonly bias: tf.Variable<tf.Rank.R1>;
+  /** Logits [B, C] of features [B, D]. */
   apply(features: tf.Tensor2D): tf.Tensor2D;
   /** L2 norm of each class's effective weight vector, in class order. */
   weightNorms(): number[];
@@ -59,6 +61,7 @@ export interface DenseFold {
 
 /** An extra trainable head added by a plugin (e.g. GLMC's projection head). */
 export interface ExtraModule extends Module {
+  /** The head's output for its input (e.g. a projection of the features). */
   apply(input: tf.Tensor2D): tf.Tensor2D;
 }
 
@@ -73,6 +76,7 @@ export interface ModelParts {
 export interface ModelSpec {
   readonly name: string;
   readonly options: Readonly<Record<string, unknown>>;
+  /** Builds the model, with fresh variables drawn from `rng`, for the dataset described by `info`. */
   build(context: { info: DatasetInfo; rng: Rng }): ModelParts;
 }
 

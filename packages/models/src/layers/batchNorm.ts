@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { batchNorm, type BatchNormParams, type ForwardMode, type NamedVariable } from '@lt/core';
 import { createVariable, type VariableOwner } from '../variables.js';
 
+/** Options of a BatchNorm layer. */
 export interface BatchNormLayerOptions {
   /** Stable name prefix, e.g. `backbone.bn1`; variables are `.weight`, `.bias`, `.running_mean`, `.running_var`. */
   readonly name: string;

@@ -3,6 +3,7 @@ import { conv2d, type Conv2DPad, type NamedVariable, type Rng } from '@lt/core';
 import { createVariable, type VariableOwner } from '../variables.js';
 import { kaimingNormal } from '../init.js';
 
+/** Options of a convolution layer. */
 export interface ConvLayerOptions {
   /** Stable name prefix, e.g. `backbone.layer1.0.conv1`; the weight is `<name>.weight`. */
   readonly name: string;

@@ -3,6 +3,7 @@ import type { NamedVariable, Rng } from '@lt/core';
 import { createVariable, type VariableOwner } from '../variables.js';
 import { kaimingNormal, linearBiasUniform } from '../init.js';
 
+/** Options of a dense layer. */
 export interface DenseLayerOptions {
   /** Stable name prefix: variables are `<name>.weight` ([out, in], PyTorch layout) and `<name>.bias`. */
   readonly name: string;

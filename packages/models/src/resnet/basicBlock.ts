@@ -5,6 +5,7 @@ import { BatchNormLayer } from '../layers/batchNorm.js';
 import { collectBuffers, collectParameters, type VariableOwner } from '../variables.js';
 import { optionAShortcut } from './shortcut.js';
 
+/** Options of a ResNet basic block. */
 export interface BasicBlockOptions {
   /** Stable name prefix, e.g. `backbone.layer2.0`. */
   readonly name: string;

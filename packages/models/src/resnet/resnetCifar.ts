@@ -10,8 +10,10 @@ import { BasicBlock } from './basicBlock.js';
 
 /** Channel widths of the three stages: He et al.'s 16-32-64, or the 64-128-256 net [S]/[G] call ResNet-32. */
 export type ResNetWidth = 'standard' | 'wide';
+/** Depths of the CIFAR ResNets: 6n + 2 layers with n = 1, 3, 5, 9 blocks per stage. */
 export type ResNetDepth = 8 | 20 | 32 | 56;
 
+/** Options of `resnetCifar()`. */
 export interface ResNetCifarOptions {
   /** 6n + 2 layers: n = 1, 3, 5, 9 BasicBlocks per stage. Default 32. */
   readonly depth?: ResNetDepth;
