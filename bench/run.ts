@@ -45,6 +45,16 @@ plan.push({ label: 'CIFAR-10-LT-shaped epoch end to end', command: tsx('epoch.ts
 plan.push({ label: 'stage-2 epoch, recomputing the backbone', command: tsx('stage2.ts', '--cache', 'off') });
 plan.push({ label: 'stage-2 epoch, feature cache', command: tsx('stage2.ts', '--cache', 'on') });
 plan.push({ label: 'default lt train', command: tsx('ltTrain.ts') });
+for (const size of ['224', '64']) {
+  for (const cache of ['off', 'on']) {
+    for (const workers of ['1', 'all']) {
+      plan.push({
+        label: `image pipeline ${size} px, ${workers === '1' ? '1 worker' : 'all cores'}, ${cache === 'on' ? 'decoded cache' : 'from JPEG'}`,
+        command: tsx('imagePipeline.ts', '--size', size, '--workers', workers, '--cache', cache),
+      });
+    }
+  }
+}
 const hasTorch = (() => {
   try {
     execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
@@ -114,5 +124,12 @@ if (epoch) targets.push(`CIFAR-10-LT-shaped epoch end to end: ${epoch.epochOverS
 const glmc = find('resnet32-glmc-train-b64');
 if (glmc && step2) targets.push(`GLMC step: ${x(glmc.medianStepMs, step2.medianStepMs)}× a CE step (target ≤ 2.0), peak RSS ${x(glmc.peakRssMB, step2.peakRssMB)}× (target ≤ 1.3)`);
 if (targets.length > 0) console.log(['targets (issue 13):', ...targets.map((t) => `- ${t}`)].join('\n'));
+const fastestStep = rows.filter((r) => r.name.endsWith('-train-b64') || r.name.endsWith('-train-b128')).sort((a, b) => (b.imagesPerSecond ?? 0) - (a.imagesPerSecond ?? 0))[0];
+for (const pipeline of rows.filter((r) => r.backend === 'sharp')) {
+  if (fastestStep?.imagesPerSecond && pipeline.imagesPerSecond) {
+    const ratio = pipeline.imagesPerSecond / fastestStep.imagesPerSecond;
+    console.log(`${pipeline.name} (${pipeline.threads} thread${pipeline.threads === 1 ? '' : 's'}): ${ratio.toFixed(1)}× the images/s of ${fastestStep.name} on ${fastestStep.backend} (${ratio >= 1 ? 'the step limits' : 'decoding limits'})`);
+  }
+}
 mkdirSync(`${here}results`, { recursive: true });
 writeFileSync(`${here}results/latest.json`, `${JSON.stringify(rows, null, 2)}\n`);

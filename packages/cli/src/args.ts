@@ -7,6 +7,8 @@ export interface TrainFlags {
   readonly dataset?: string;
   readonly dataDir?: string;
   readonly imbalance?: number;
+  readonly imageSize?: number;
+  readonly cache?: string;
   readonly model?: string;
   readonly epochs?: number[];
   readonly method?: string;
@@ -39,6 +41,8 @@ export function parseTrainArgs(argv: string[]): TrainFlags {
         dataset: { type: 'string' },
         'data-dir': { type: 'string' },
         imbalance: { type: 'string' },
+        'image-size': { type: 'string' },
+        cache: { type: 'string' },
         model: { type: 'string' },
         epochs: { type: 'string' },
         method: { type: 'string', short: 'm' },
@@ -58,6 +62,8 @@ export function parseTrainArgs(argv: string[]): TrainFlags {
     dataset: v.dataset,
     dataDir: v['data-dir'],
     imbalance: toNumber('imbalance', v.imbalance, false),
+    imageSize: toNumber('image-size', v['image-size'], true),
+    cache: v.cache,
     model: v.model,
     epochs: v.epochs?.split(',').map((e) => toNumber('epochs', e, true) as number),
     method: v.method,
@@ -77,11 +83,15 @@ With no options: MNIST-LT (imbalance 100), the small CNN, stage 1 CE, stage 2 CE
 
 Options:
   -c, --config FILE     YAML or JSON configuration (flags override it)
-      --dataset NAME    mnist | cifar10 | cifar100 | features (.npy files: dataset.train/test in a config)
-      --data-dir DIR    folder with the dataset files (CIFAR binary, or MNIST IDX)
-      --imbalance IF    imbalance factor n_max / n_min (default 100)
-      --model NAME      cnn | mlp | resnet8 | resnet20 | resnet32 | resnet56 | identity
-                        (a saved tfjs model: model: { name: tfjs, path, featureLayer? } in a config)
+      --dataset NAME    mnist | cifar10 | cifar100 | image-folder | image-list | inat
+                        | imagenet-lt | inat2018 | places-lt (the paper's large-scale recipes)
+                        | features (.npy files: dataset.train/test in a config)
+      --data-dir DIR    folder with the dataset files (CIFAR binary, MNIST IDX, or the image root)
+      --imbalance IF    imbalance factor n_max / n_min (default 100; image datasets: as given)
+      --image-size N    network input side for image datasets (default 224; 64 or 112 on a CPU)
+      --cache DIR       keep decoded images of image datasets in DIR (built once, reused)
+      --model NAME      cnn | mlp | resnet8 | resnet20 | resnet32 | resnet56 | resnet10 | resnet50 | resnext50
+                        | identity (a saved tfjs model: model: { name: tfjs, path, featureLayer? } in a config)
   -m, --method NAME     ce | ce+samn (default) | slas | slas+samn | glmc | glmc+samn — the two-stage recipe
       --epochs N[,M]    epochs of stage 1 (and of stage 2)
       --backend NAME    auto | tensorflow | wasm | cpu (default auto)

@@ -1,6 +1,7 @@
 import { LtError } from '@lt/core';
 import { slasRecipe, type CifarImbalance, type SlasPresetName } from '@lt/slas';
-import { glmcRecipe } from '@lt/glmc';
+import { glmcPreset, glmcRecipe } from '@lt/glmc';
+import { isImageDataset } from './datasets.js';
 import type { CliConfig, CliStage } from './schema.js';
 
 type DatasetName = CliConfig['dataset']['name'];
@@ -33,13 +34,38 @@ function baseStages(dataset: DatasetName): [CliStage, CliStage] {
 
 /** SLAS options for a preset: the per-dataset reference values on CIFAR at IF 10/50/100, the preset itself otherwise. */
 function slasEntry(preset: SlasPresetName, dataset: DatasetName, imbalance: number): CliStage['plugins'][number] {
-  const tabulated = (dataset === 'cifar10' || dataset === 'cifar100') && [10, 50, 100].includes(imbalance);
-  return { name: 'slas', options: tabulated ? { ...slasRecipe(preset, dataset, imbalance as CifarImbalance) } : { preset } };
+  if ((dataset === 'cifar10' || dataset === 'cifar100') && [10, 50, 100].includes(imbalance)) {
+    return { name: 'slas', options: { ...slasRecipe(preset, dataset, imbalance as CifarImbalance) } };
+  }
+  return { name: 'slas', options: { preset } };
+}
+
+/**
+ * The paper's large-scale settings (SAMN with GLMC, ResNeXt-50; ALGORITHMS.md D and the SAMN table): iNaturalist 2018
+ * 120 epochs, wd 5e-3, stage-2 lr 5e-5; ImageNet-LT 135 epochs, wd 2e-4, stage-2 lr 1e-5. Places-LT and other image
+ * datasets have no published setting: they use ImageNet-LT's. Stage 2: 20 epochs, batch 512, no weight decay.
+ */
+function largeScaleStages(dataset: DatasetName): [CliStage, CliStage] {
+  const inat = dataset === 'inat2018' || dataset === 'inat';
+  return [
+    { name: 'representation', epochs: inat ? 120 : 135, batchSize: 128, lr: 0.1, weightDecay: inat ? 5e-3 : 2e-4, plugins: ['ce'] },
+    { name: 'classifier', epochs: 20, batchSize: 512, lr: inat ? 5e-5 : 1e-5, weightDecay: 0, freeze: 'backbone', plugins: ['ce'] },
+  ];
+}
+
+/** GLMC on an image dataset: the ImageNet-LT / iNaturalist preset (ρ 0.2, γ 1.0, κ 10, projection 256) and GLMC's large-scale schedule. */
+function largeScaleGlmc(dataset: DatasetName, withSamn: boolean): CliStage[] {
+  const [representation, classifier] = largeScaleStages(dataset);
+  const options = { ...glmcPreset(dataset === 'inat2018' || dataset === 'inat' ? 'inat18' : 'imagenet-lt') };
+  return [
+    { ...representation, plugins: [{ name: 'glmc', options }, 'glmc-schedule'] },
+    { ...classifier, batchNorm: 'recalibrate', plugins: withSamn ? ['glmc-classifier', 'samn'] : ['glmc-classifier'] },
+  ];
 }
 
 /** The stages of a method on a dataset (at an imbalance factor): representation learning, then classifier retraining. */
 export function methodStages(method: string, dataset: DatasetName, imbalance = 100): CliStage[] {
-  const [representation, classifier] = baseStages(dataset);
+  const [representation, classifier] = isImageDataset(dataset) ? largeScaleStages(dataset) : baseStages(dataset);
   switch (method) {
     case 'ce':
       return [representation, classifier];
@@ -57,6 +83,7 @@ export function methodStages(method: string, dataset: DatasetName, imbalance = 1
         throw new LtError('CLI_ARGS', `method '${method}' learns a representation (mixing images): it does not apply to the features dataset; use ce, ce+samn, slas or slas+samn`);
       }
       const withSamn = method === 'glmc+samn';
+      if (isImageDataset(dataset)) return largeScaleGlmc(dataset, withSamn);
       const recipe = glmcRecipe(dataset, imbalance, withSamn ? 'samn' : 'plain');
       return [
         { name: 'representation', ...recipe.representation, plugins: [{ name: 'glmc', options: { ...recipe.options } }] },
@@ -68,8 +95,10 @@ export function methodStages(method: string, dataset: DatasetName, imbalance = 1
   }
 }
 
-/** The default model for a dataset: the small CNN for MNIST, the reference's (wide) ResNet-32 for CIFAR, none for features. */
+/** The default model for a dataset: the small CNN for MNIST, the reference's (wide) ResNet-32 for CIFAR, ResNeXt-50 for the paper's large-scale datasets, ResNet-10 for other image datasets, none for features. */
 export function defaultModel(dataset: DatasetName): NonNullable<CliConfig['model']> {
   if (dataset === 'features') return { name: 'identity' };
-  return dataset === 'mnist' ? { name: 'cnn' } : { name: 'resnet32', width: 'wide' };
+  if (dataset === 'mnist') return { name: 'cnn' };
+  if (dataset === 'imagenet-lt' || dataset === 'inat2018' || dataset === 'places-lt') return { name: 'resnext50' };
+  return isImageDataset(dataset) ? { name: 'resnet10' } : { name: 'resnet32', width: 'wide' };
 }

@@ -2,7 +2,7 @@ import { LtError, type PluginSpec } from '@lt/core';
 import { ce } from '@lt/ce';
 import { samn, type SamnOptionsInput } from '@lt/samn';
 import { mislasSchedule, mixup, slas, type SlasOptionsInput } from '@lt/slas';
-import { glmc, glmcClassifier } from '@lt/glmc';
+import { glmc, glmcClassifier, glmcSchedule } from '@lt/glmc';
 
 /** Plugin factories the CLI and config files can name. */
 const registry: Readonly<Record<string, (options: Record<string, unknown>) => PluginSpec>> = {
@@ -13,6 +13,7 @@ const registry: Readonly<Record<string, (options: Record<string, unknown>) => Pl
   'mislas-schedule': (options) => mislasSchedule(options as Parameters<typeof mislasSchedule>[0]),
   glmc: (options) => glmc(options as Parameters<typeof glmc>[0]),
   'glmc-classifier': (options) => glmcClassifier(options as Record<string, never>),
+  'glmc-schedule': (options) => glmcSchedule(options as Parameters<typeof glmcSchedule>[0]),
 };
 
 /** Builds a plugin spec from its config-file name and options. */

@@ -1,11 +1,11 @@
 import { LtError, type RunConfig } from '@lt/core';
-import { cifar100LT, cifar10LT, features, mnistLT, type FeaturesOptions } from '@lt/data';
-import { cnn, identity, mlp, resnetCifar, tfjsModel } from '@lt/models';
 import type { TrainFlags } from './args.js';
 import { loadConfigFile, validateConfig } from './loadConfig.js';
 import { defaultModel, methodStages } from './defaults.js';
 import { pluginFromConfig } from './plugins.js';
 import type { CliConfig } from './schema.js';
+import { datasetFromConfig } from './datasets.js';
+import { modelFromConfig } from './models.js';
 
 /** The configuration of one `lt train` invocation: defaults ← config file ← flags. */
 export async function resolveCliConfig(flags: TrainFlags): Promise<CliConfig> {
@@ -19,6 +19,8 @@ export async function resolveCliConfig(flags: TrainFlags): Promise<CliConfig> {
       ...(flags.dataset !== undefined && { name: flags.dataset }),
       ...(flags.dataDir !== undefined && { dataDir: flags.dataDir }),
       ...(flags.imbalance !== undefined && { imbalance: flags.imbalance }),
+      ...(flags.imageSize !== undefined && { imageSize: flags.imageSize }),
+      ...(flags.cache !== undefined && { cache: flags.cache }),
     },
     ...(flags.model !== undefined && { model: { name: flags.model } }),
     ...(flags.backend !== undefined && { backend: flags.backend }),
@@ -45,51 +47,12 @@ export function defaultOutDir(config: CliConfig, date = new Date()): string {
   return `runs/${config.dataset.name}-lt-${date.toISOString().slice(0, 19).replace(/[:T]/g, '-')}`;
 }
 
-/** The `.npy` files of a `features` dataset entry; an error naming the missing field. */
-function featureFiles(dataset: CliConfig['dataset']): FeaturesOptions {
-  const { train, test, classNames } = dataset;
-  if (train === undefined || test === undefined) {
-    throw new LtError('CONFIG_INVALID', `dataset 'features' needs train and test: { features: a.npy, labels: b.npy } each (missing ${train === undefined ? 'train' : 'test'})`);
-  }
-  return { train, test, ...(classNames !== undefined && { classNames }) };
-}
-
 /** Turns a validated CLI configuration into the `createRun` configuration. */
 export function toRunConfig(config: CliConfig, outDir: string): RunConfig {
-  const { dataset } = config;
-  const datasetOptions = {
-    ...(dataset.imbalance !== undefined && { imbalance: dataset.imbalance }),
-    ...(dataset.maxCount !== undefined && { maxCount: dataset.maxCount }),
-    ...(dataset.selection !== undefined && { selection: dataset.selection }),
-  };
-  const needsDir = (name: string): string => {
-    if (dataset.dataDir === undefined) {
-      throw new LtError('CONFIG_INVALID', `dataset '${name}' is read from files: give --data-dir (or dataset.dataDir)`);
-    }
-    return dataset.dataDir;
-  };
-  const datasetSpec =
-    dataset.name === 'features'
-      ? features(featureFiles(dataset))
-      : dataset.name === 'mnist'
-      ? mnistLT({ ...datasetOptions, ...(dataset.dataDir !== undefined && { dataDir: dataset.dataDir }) })
-      : dataset.name === 'cifar10'
-        ? cifar10LT({ ...datasetOptions, dataDir: needsDir('cifar10') })
-        : cifar100LT({ ...datasetOptions, dataDir: needsDir('cifar100') });
-  const model = config.model!;
-  const modelSpec =
-    model.name === 'tfjs'
-      ? tfjsModel({ path: model.path!, ...(model.featureLayer !== undefined && { featureLayer: model.featureLayer }) })
-      : model.name === 'identity'
-        ? identity()
-        : model.name === 'cnn'
-      ? cnn()
-      : model.name === 'mlp'
-        ? mlp()
-        : resnetCifar({ depth: Number(model.name.slice('resnet'.length)) as 8 | 20 | 32 | 56, width: model.width ?? 'standard' });
+  const datasetSpec = datasetFromConfig(config.dataset);
   return {
     dataset: datasetSpec,
-    model: modelSpec,
+    model: modelFromConfig(config.model!),
     seed: config.seed,
     backend: config.backend,
     outDir,

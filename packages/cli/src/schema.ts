@@ -26,34 +26,54 @@ const stageSchema = z.strictObject({
   plugins: z.array(pluginEntry).default([]),
 });
 
+/** Dataset names of the CLI: built-in readers, image datasets, and the paper's large-scale datasets as recipes. */
+export const datasetNames = ['mnist', 'cifar10', 'cifar100', 'image-folder', 'image-list', 'inat', 'imagenet-lt', 'inat2018', 'places-lt', 'features'] as const;
+
+/** The `.npy` files of one split of a `features` dataset. */
+const featureFiles = z.strictObject({ features: z.string().min(1), labels: z.string().min(1) });
+
 /** The `lt train` configuration file (YAML or JSON), also what flags are merged into. */
 export const cliConfigSchema = z.strictObject({
   /** The training and test data. */
   dataset: z
     .strictObject({
-      /** Dataset: MNIST (built in), CIFAR-10/100 (binary files in dataDir), or precomputed `features` (.npy files). */
-      name: z.enum(['mnist', 'cifar10', 'cifar100', 'features']),
-      /** Folder with the dataset files (CIFAR binary batches, or MNIST IDX). */
+      /** Dataset: MNIST (built in), CIFAR-10/100 (binary files in dataDir), images (image-folder, image-list, inat), the paper's imagenet-lt, inat2018, places-lt (under dataDir), or precomputed `features` (.npy files). */
+      name: z.enum(datasetNames),
+      /** Folder with the dataset files (CIFAR binary batches, MNIST IDX, or the image root). */
       dataDir: z.string().optional(),
-      /** `features`: the training split's `.npy` files (float32 [N, D] features, int [N] labels). */
-      train: z.strictObject({ features: z.string().min(1), labels: z.string().min(1) }).optional(),
-      /** `features`: the test split's `.npy` files. */
-      test: z.strictObject({ features: z.string().min(1), labels: z.string().min(1) }).optional(),
-      /** `features`: one name per class. */
-      classNames: z.array(z.string()).optional(),
       /** Imbalance factor n_max / n_min of the long-tailed training split (default 100). */
       imbalance: z.number().min(1).optional(),
       /** Training images of the most frequent class (default: the dataset's per-class count). */
       maxCount: z.number().int().positive().optional(),
       /** Which images of a class the long-tailed split keeps: the `first` n (reference code) or a seeded `random` subset. */
       selection: z.enum(['first', 'random']).optional(),
+      /** Image datasets: the directory images are read from (default: dataDir). */
+      root: z.string().optional(),
+      /** image-list / inat: the training list file or JSON, relative to root (recipes: the dataset's usual name); `features`: the training split's `.npy` files { features: float32 [N, D], labels: int [N] }. */
+      train: z.union([z.string(), featureFiles]).optional(),
+      /** image-list / inat: the test list file or JSON; image-folder: a second class folder for testing; `features`: the test split's `.npy` files. */
+      test: z.union([z.string(), featureFiles]).optional(),
+      /** image-list: a file with one class name per line; `features`: one name per class. */
+      classNames: z.union([z.string(), z.array(z.string())]).optional(),
+      /** Image datasets: side of the square network input (default 224; 64 or 112 on a CPU). */
+      imageSize: z.number().int().positive().optional(),
+      /** image-folder without test: share of each class held out for testing (default 0.2). */
+      testFraction: z.number().gt(0).lt(1).optional(),
+      /** Image datasets: decoding threads (default: every core, 1 below 512 images). */
+      workers: z.number().int().positive().optional(),
+      /** Image datasets: directory of the decoded cache, built once and reused. */
+      cache: z.string().optional(),
+      /** Image datasets: `error` stops at a bad image, `skip` leaves it out (listed in the manifest and printed). */
+      onCorrupt: z.enum(['error', 'skip']).optional(),
+      /** Image datasets: colour-jitter strength of training views (default 0). */
+      colorJitter: z.number().min(0).max(1).optional(),
     })
     .default({ name: 'mnist' }),
   /** The network; the default depends on the dataset. */
   model: z
     .strictObject({
-      /** Network: small CNN, MLP, a CIFAR ResNet, `identity` (for features) or a saved `tfjs` LayersModel (default: cnn for MNIST, wide resnet32 for CIFAR, identity for features). */
-      name: z.enum(['cnn', 'mlp', 'resnet8', 'resnet20', 'resnet32', 'resnet56', 'tfjs', 'identity']),
+      /** Network: small CNN, MLP, a CIFAR ResNet, an ImageNet-size resnet10 / resnet50 / resnext50, `identity` (for features) or a saved `tfjs` LayersModel (default: cnn for MNIST, wide resnet32 for CIFAR, resnext50 for the large-scale recipes, resnet10 for other images, identity for features). */
+      name: z.enum(['cnn', 'mlp', 'resnet8', 'resnet20', 'resnet32', 'resnet56', 'resnet10', 'resnet50', 'resnext50', 'tfjs', 'identity']),
       /** ResNet channel widths: `standard` 16-32-64, `wide` 64-128-256 (the network SAMN and GLMC call ResNet-32). */
       width: z.enum(['standard', 'wide']).optional(),
       /** `tfjs`: the folder holding model.json and its weight shards. */

@@ -2,8 +2,15 @@ import type { StageReport } from '@lt/core';
 
 const pct = (v: number | null): string => (v === null ? '–' : (100 * v).toFixed(2));
 
-/** The Many/Medium/Few table of a stage: final epoch as the headline, the test-selected best epoch labelled as such. */
-export function manyMediumFewTable(report: StageReport): string {
+/** Names of a group's classes, at most `shown`, then how many more. */
+function groupNames(classes: readonly number[], classNames: readonly string[], shown = 8): string {
+  if (classes.length === 0) return '–';
+  const names = classes.slice(0, shown).map((c) => classNames[c] ?? String(c));
+  return classes.length > shown ? `${names.join(', ')} … and ${classes.length - shown} more` : names.join(', ');
+}
+
+/** The Many/Medium/Few table of a stage: final epoch as the headline, the test-selected best epoch labelled as such; the classes of each group by name. */
+export function manyMediumFewTable(report: StageReport, classNames: readonly string[] = []): string {
   const { final, best, history } = report;
   const mmf = final.manyMediumFew;
   const rows = [
@@ -18,6 +25,7 @@ export function manyMediumFewTable(report: StageReport): string {
   return [
     `Stage '${report.name}' — final epoch ${history.length} · top-5 ${pct(final.top5)}% · ${rule}`,
     ...lines,
+    ...(['many', 'medium', 'few'] as const).map((group) => `  ${group.padEnd(6)} ${groupNames(mmf.groups[group], classNames)}`),
     `  best epoch ${best.epoch + 1}: top-1 ${pct(best.top1)}% (selected on the test set, as the reference code does; not a headline)`,
   ].join('\n');
 }

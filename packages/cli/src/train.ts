@@ -18,7 +18,7 @@ export async function train(argv: string[], out: NodeJS.WriteStream = process.st
   const printer = new ProgressPrinter(err);
   const report = await run.start({ onProgress: printer.handle, resume: flags.resume });
   out.write('\n');
-  for (const stage of report.stages) out.write(`${manyMediumFewTable(stage)}\n\n`);
+  for (const stage of report.stages) out.write(`${manyMediumFewTable(stage, report.manifest.classNames)}\n\n`);
   out.write(`run directory: ${outDir} · ${report.seconds.toFixed(1)} s\n`);
   run.dispose();
   return 0;

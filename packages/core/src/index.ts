@@ -6,7 +6,7 @@ import '@tensorflow/tfjs-backend-cpu';
 export { injectable, inject, type DependencyContainer } from 'tsyringe';
 export { LtError } from './errors.js';
 export { createRng, type Rng } from './rng.js';
-export type { Dataset, DatasetInfo, DatasetSpec, SplitManifest, Batch, Sampler } from './types/data.js';
+export type { Dataset, DatasetInfo, DatasetSpec, SplitManifest, ImageSplitInfo, Batch, Sampler } from './types/data.js';
 export type {
   NamedVariable,
   ForwardMode,

@@ -9,6 +9,8 @@ export {
   normalizeBatch,
   CIFAR_NORMALIZATION,
   MNIST_NORMALIZATION,
+  IMAGENET_NORMALIZATION,
+  INAT_NORMALIZATION,
   type Normalization,
 } from './normalize.js';
 export {
@@ -27,9 +29,24 @@ export {
   type PowerReweightedSamplerOptions,
 } from './powerReweightedSampler.js';
 export { splitManifest, indicesSha256, type SplitManifestInput } from './splitManifest.js';
-export { createLongTailedDataset, type LongTailedSource, type LongTailedSplitOptions } from './longTailedDataset.js';
+export {
+  createLongTailedDataset,
+  chooseLongTailedSplit,
+  largestFeasibleMaxCount,
+  type LongTailedSource,
+  type LongTailedSplitOptions,
+} from './longTailedDataset.js';
 export { mnistLT, readMnist, type MnistLTOptions, type MnistSplits } from './mnistLT.js';
 export { cifar10LT, cifar100LT, type CifarLTOptions } from './cifarLT.js';
 export { syntheticLT, type SyntheticLTOptions } from './syntheticLT.js';
 export { parseNpy, readNpy, encodeNpy, type NpyArray } from './npy.js';
 export { features, type FeaturesOptions, type FeatureFiles } from './features.js';
+export { imageFolder, imageList, inat, type ImageDatasetOptions, type ImageFolderOptions, type ImageListOptions, type InatOptions } from './imageDatasets.js';
+export { readImageFolder, readClassFolders, IMAGE_EXTENSIONS } from './imageFolder.js';
+export { readImageList, readImageListFile, readClassNames } from './imageList.js';
+export { readInat, readInatFile } from './inat.js';
+export { type ImageEntry, type ImageEntries } from './imageEntries.js';
+export { createImageDataset, type ImageDatasetSettings } from './imageDataset.js';
+export { decodeImage, type ImageSource, type DecodeSettings } from './decodeImage.js';
+export { DecodePool, defaultWorkerCount } from './decodePool.js';
+export { randomResizedCropBox, centerCropBox, resizeShorter, testResizeSize, type CropBox } from './imageTransforms.js';

@@ -34,7 +34,7 @@ export interface LongTailedSplitOptions {
 }
 
 /** Largest head count whose whole profile fits in the available images per class (undefined if none does). */
-function largestFeasibleMaxCount(
+export function largestFeasibleMaxCount(
   available: readonly number[],
   numClasses: number,
   imbalanceFactor: number,
@@ -54,10 +54,39 @@ function largestFeasibleMaxCount(
   return low;
 }
 
+/** Returns the long-tailed profile n_k and the chosen training indices, or throws naming the class that lacks images. */
+export function chooseLongTailedSplit(
+  data: { name: string; numClasses: number; labels: Int32Array; source: string; classNames?: readonly string[] },
+  options: Omit<LongTailedSplitOptions, 'seed'>,
+): { counts: number[]; indices: Int32Array } {
+  const { name, numClasses, source } = data;
+  const { imbalance, maxCount, selection, rng } = options;
+  const counts = longTailedCounts({ maxCount, numClasses, imbalanceFactor: imbalance });
+  const available = classHistogram(data.labels);
+  if (available.length < numClasses) {
+    throw new LtError(
+      'DATA_TOO_FEW_CLASSES',
+      `${name}: needs ${numClasses} classes but the training labels of ${source} only go up to class ${available.length - 1}`,
+    );
+  }
+  counts.forEach((count, k) => {
+    if (available[k] < count) {
+      const className = data.classNames?.[k] !== undefined ? ` (${data.classNames[k]})` : '';
+      const feasible = largestFeasibleMaxCount(available, numClasses, imbalance, maxCount);
+      throw new LtError(
+        'DATA_NOT_ENOUGH_IMAGES',
+        `${name}: class ${k}${className} has ${available[k]} training images but maxCount ${maxCount} with imbalance ` +
+          `${imbalance} asks for ${count}; ${feasible !== undefined ? `use maxCount ≤ ${feasible}` : 'no maxCount fits'} (${source})`,
+      );
+    }
+  });
+  return { counts, indices: selectLongTailed(data.labels, counts, { selection, rng: rng.fork('split') }) };
+}
+
 /** Returns a `Dataset` holding the long-tailed training split of `source` (ALGORITHMS A1–A2) and its full test set. */
 export function createLongTailedDataset(source: LongTailedSource, options: LongTailedSplitOptions): Dataset {
   const { name, numClasses, train, test } = source;
-  const { imbalance, maxCount, selection, rng, seed } = options;
+  const { imbalance, selection, seed } = options;
   if (train.height !== test.height || train.width !== test.width || train.channels !== test.channels) {
     throw new LtError(
       'DATA_BAD_DIMENSIONS',
@@ -65,27 +94,7 @@ export function createLongTailedDataset(source: LongTailedSource, options: LongT
         `${test.height}×${test.width}×${test.channels} (${source.source})`,
     );
   }
-  const counts = longTailedCounts({ maxCount, numClasses, imbalanceFactor: imbalance });
-  const available = classHistogram(train.labels);
-  if (available.length < numClasses) {
-    throw new LtError(
-      'DATA_TOO_FEW_CLASSES',
-      `${name}: needs ${numClasses} classes but the training labels of ${source.source} only go up to class ${available.length - 1}`,
-    );
-  }
-  counts.forEach((count, k) => {
-    if (available[k] < count) {
-      const className = source.classNames?.[k] !== undefined ? ` (${source.classNames[k]})` : '';
-      const feasible = largestFeasibleMaxCount(available, numClasses, imbalance, maxCount);
-      throw new LtError(
-        'DATA_NOT_ENOUGH_IMAGES',
-        `${name}: class ${k}${className} has ${available[k]} training images but maxCount ${maxCount} with imbalance ` +
-          `${imbalance} asks for ${count}; ${feasible !== undefined ? `use maxCount ≤ ${feasible}` : 'no maxCount fits'} (${source.source})`,
-      );
-    }
-  });
-
-  const indices = selectLongTailed(train.labels, counts, { selection, rng: rng.fork('split') });
+  const { counts, indices } = chooseLongTailedSplit({ name, numClasses, labels: train.labels, source: source.source, classNames: source.classNames }, options);
   // Keep only the chosen images: the split is usually a small fraction of the full training set.
   const split = subsetImageSet(train, indices);
   const { height, width, channels } = split;

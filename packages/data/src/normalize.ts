@@ -62,3 +62,15 @@ export function normalizeBatch(set: ImageSet, indices: ArrayLike<number>, normal
   }
   return out;
 }
+
+/** ImageNet normalisation of torchvision and the ImageNet-LT / Places-LT reference code. */
+export const IMAGENET_NORMALIZATION: Normalization = Object.freeze({
+  mean: Object.freeze([0.485, 0.456, 0.406]),
+  std: Object.freeze([0.229, 0.224, 0.225]),
+});
+
+/** iNaturalist 2018 normalisation of the GLMC reference code (ALGORITHMS A3). */
+export const INAT_NORMALIZATION: Normalization = Object.freeze({
+  mean: Object.freeze([0.466, 0.471, 0.38]),
+  std: Object.freeze([0.195, 0.194, 0.192]),
+});

@@ -39,6 +39,14 @@ export {
   type GlmcClassifierKind,
 } from './presets.js';
 export { GlmcPlugin, glmc } from './plugin.js';
+export {
+  glmcLargeScaleSchedule,
+  glmcSchedule,
+  GlmcSchedulePlugin,
+  GlmcScheduleOptions,
+  glmcScheduleOptionsSchema,
+  type GlmcScheduleOptionsT,
+} from './largeScaleSchedule.js';
 export { GlmcClassifierPlugin, glmcClassifier } from './classifier.js';
 export { glmcStepWorkload, type GlmcStepWorkload, type GlmcStepWorkloadOptions } from './workload.js';
 export { version } from './version.js';

@@ -32,7 +32,18 @@ export interface StageReport {
   readonly history: EpochRecord[];
   /** Per-class L2 norm of the effective classifier weights at the end of the stage (class order). */
   readonly headNorms: number[];
+  /** One row per class with its name, for readers of metrics.json. */
+  readonly classes: readonly ClassRow[];
   readonly seconds: number;
+}
+
+/** A class at the end of a stage: name, training images, final test accuracy, classifier weight norm. */
+export interface ClassRow {
+  readonly index: number;
+  readonly name: string;
+  readonly trainCount: number;
+  readonly accuracy: number;
+  readonly headNorm: number;
 }
 
 /** The outcome of a run. */
@@ -56,6 +67,8 @@ export interface RunManifest {
   /** The dataset's static facts (image shape, classes, normalisation): what a model is rebuilt and exported from. */
   readonly info: DatasetInfo;
   readonly classCounts: readonly number[];
+  /** Class names in class order (the dataset's, or the indices as text). */
+  readonly classNames: readonly string[];
   readonly stages: ReadonlyArray<Readonly<Record<string, unknown>>>;
   readonly evaluation: EvaluationOptions & { readonly everyEpoch: boolean };
 }

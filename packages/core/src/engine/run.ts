@@ -13,7 +13,7 @@ import { readCheckpoint, assignWeights, saveCheckpoint } from '../checkpoint/che
 import { Sgd } from '../optim/sgd.js';
 import { version } from '../version.js';
 import { resolveRunConfig, type ResolvedRunConfig, type RunConfig } from './config.js';
-import { prepareStage, computeStep, type PreparedStage } from './stage.js';
+import { prepareStage, computeStep, prefetchSteps, stepRng, type PreparedStage } from './stage.js';
 import { computeFeatureCache } from './featureCache.js';
 import { BestSnapshot } from './bestSnapshot.js';
 import { RunDirectory } from './runDir.js';
@@ -36,6 +36,8 @@ interface StageCheckpointState {
 }
 
 const now = (): number => performance.now() / 1000;
+/** Training batches a dataset with an off-thread decoder prepares ahead of the step. */
+const PREFETCH_STEPS = 2;
 
 /** One configured training run: stages → epochs → steps (DESIGN §2). */
 export class Run {
@@ -58,6 +60,15 @@ export class Run {
 
   /** Trains every stage and returns the report; writes the run directory when `outDir` is set. */
   async start(options: StartOptions = {}): Promise<RunReport> {
+    try {
+      return await this.train(options);
+    } finally {
+      // Stops a dataset's decoding threads, also when training failed.
+      await this.loaded?.close?.();
+    }
+  }
+
+  private async train(options: StartOptions): Promise<RunReport> {
     const started = now();
     const { config } = this;
     const emit = options.onProgress ?? (() => undefined);
@@ -119,7 +130,7 @@ export class Run {
         assignWeights(modelVariables(model), saved.weights, dir!.checkpoint(settings.name));
         tf.dispose(Object.values(saved.weights));
         const final = evaluate(model, dataset, evaluation);
-        const report = stageReport(settings.name, history, final, model, 0);
+        const report = stageReport(settings.name, history, final, model, 0, manifest);
         reports.push(report);
         if (keepBest && report.best.epoch !== history.length - 1) {
           best = await BestSnapshot.read(dir!.bestCheckpoint(settings.name));
@@ -141,6 +152,7 @@ export class Run {
         topology: { model: config.model.name, options: config.model.options },
         resume: saved === undefined ? undefined : { history: saved.json.userDefinedMetadata.history, weights: saved.weights },
         keepBest,
+        manifest,
       });
       const report = trained.report;
       best = trained.best;
@@ -184,6 +196,7 @@ interface TrainIo {
   readonly resume: { history: EpochRecord[]; weights: tf.NamedTensorMap } | undefined;
   /** Keep a snapshot of the best-on-test epoch for the next stage. */
   readonly keepBest: boolean;
+  readonly manifest: RunManifest;
 }
 
 async function trainStage(prepared: PreparedStage, io: TrainIo): Promise<{ report: StageReport; best?: BestSnapshot }> {
@@ -226,10 +239,13 @@ async function trainStage(prepared: PreparedStage, io: TrainIo): Promise<{ repor
     const epochStarted = now();
     let lossSum = 0;
     let seen = 0;
+    // Two batches ahead: decoding overlaps the step whenever it is the faster of the two.
+    prefetchSteps(prepared, epoch, batches, 0, PREFETCH_STEPS + 1);
     for (const [step, indices] of batches.entries()) {
       const stepStarted = now();
+      prefetchSteps(prepared, epoch, batches, step + PREFETCH_STEPS, 1);
       const lossTensor = tf.tidy(() => {
-        const { loss, grads } = computeStep(prepared, { epoch, step, rng: context.rng.fork('step', epoch, step) }, indices);
+        const { loss, grads } = computeStep(prepared, { epoch, step, rng: stepRng(prepared, epoch, step) }, indices);
         optimizer.step(grads, lr);
         return loss;
       });
@@ -302,7 +318,7 @@ async function trainStage(prepared: PreparedStage, io: TrainIo): Promise<{ repor
   prepared.featureCache = undefined;
   // Undefined only when a resumed stage had no epoch left to train: score what was loaded.
   const final = lastMetrics ?? evaluate(model, context.dataset, io.evaluation);
-  const report = stageReport(settings.name, history, final, model, now() - started);
+  const report = stageReport(settings.name, history, final, model, now() - started, io.manifest);
   io.emit({ type: 'stage-end', report });
   if (best !== undefined && best.epoch !== report.best.epoch) {
     // The last epoch is the best one (ties go to it, as in the report): the model already holds it.
@@ -318,10 +334,19 @@ function stageReport(
   final: ReturnType<typeof evaluate>,
   model: ModelParts,
   seconds: number,
+  manifest: RunManifest,
 ): StageReport {
   let best = { epoch: history.length - 1, top1: final.top1, selectedOn: 'test' as const };
   for (const row of history) if (row.test && row.test.top1 > best.top1) best = { epoch: row.epoch, top1: row.test.top1, selectedOn: 'test' };
-  return { name, final, best, history, headNorms: model.head.weightNorms(), seconds };
+  const headNorms = model.head.weightNorms();
+  const classes = final.perClass.map((accuracy, index) => ({
+    index,
+    name: manifest.classNames[index],
+    trainCount: manifest.classCounts[index],
+    accuracy,
+    headNorm: headNorms[index],
+  }));
+  return { name, final, best, history, headNorms, classes, seconds };
 }
 
 function buildManifest(
@@ -342,6 +367,7 @@ function buildManifest(
     split: dataset.manifest,
     info: dataset.info,
     classCounts: dataset.classCounts,
+    classNames: dataset.info.classNames ?? dataset.classCounts.map((_, k) => String(k)),
     stages: config.stages.map(({ plugins, ...stage }) => ({
       ...stage,
       plugins: plugins.map((p) => ({ name: p.name, options: p.options })),

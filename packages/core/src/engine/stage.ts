@@ -106,6 +106,24 @@ function disposeReplaced(previous: ClassifierHead, model: ModelParts): void {
   for (const { variable } of [...previous.parameters(), ...previous.buffers()]) if (!kept.has(variable)) variable.dispose();
 }
 
+function trainBatchOptions(context: StageContext, stepRng: Rng): { augment: boolean; rng: Rng } {
+  return { augment: context.stage.augment && context.dataset.augments, rng: stepRng.fork('augment') };
+}
+
+/** The random stream of one step: `computeStep` and `prefetchSteps` must draw the same augmentation from it. */
+export function stepRng(prepared: PreparedStage, epoch: number, step: number): Rng {
+  return prepared.context.rng.fork('step', epoch, step);
+}
+
+/** Asks a dataset that decodes off-thread to start on the batches of steps `from`..`from + count − 1`. */
+export function prefetchSteps(prepared: PreparedStage, epoch: number, batches: readonly Int32Array[], from: number, count: number): void {
+  const { dataset } = prepared.context;
+  if (dataset.prefetchTrainBatch === undefined || prepared.featureCache !== undefined) return;
+  for (let step = from; step < Math.min(batches.length, from + count); step++) {
+    dataset.prefetchTrainBatch(batches[step], trainBatchOptions(prepared.context, stepRng(prepared, epoch, step)));
+  }
+}
+
 /** Runs one optimisation step's forward and backward; returns the loss value and gradients (caller disposes). */
 export function computeStep(
   prepared: PreparedStage,
@@ -118,7 +136,7 @@ export function computeStep(
   for (let i = 0; i < indices.length; i++) labels[i] = dataset.trainLabels[indices[i]];
   const batchContext: BatchContext = { stage: context, epoch: position.epoch, step: position.step, rng: position.rng };
   const raw: Batch = {
-    x: dataset.trainBatch(indices, { augment: context.stage.augment && dataset.augments, rng: position.rng.fork('augment') }),
+    x: dataset.trainBatch(indices, trainBatchOptions(context, position.rng)),
     labels: tf.tensor1d(labels, 'int32'),
     indices,
   };

@@ -1,5 +1,6 @@
 import type { RunReport, StageReport } from '../engine/records.js';
-import { lineChart } from './svgChart.js';
+import { lineChart, escapeXml } from './svgChart.js';
+import { classAxis, MAX_CLASS_POINTS } from './classAxis.js';
 
 /** The classes ordered by training count, most frequent first (ties by class index). */
 function byCount(classCounts: readonly number[]): number[] {
@@ -13,32 +14,46 @@ function stageRow(stage: StageReport): string {
   return `<tr><td>${stage.name}</td><td>${pct(stage.final.top1)}</td><td>${pct(m.many)}</td><td>${pct(m.medium)}</td><td>${pct(m.few)}</td><td>${pct(stage.best.top1)} (epoch ${stage.best.epoch + 1})</td></tr>`;
 }
 
+/** Per-class rows (name, training images, final accuracy per stage) when they fit on a page; else the tail's names. */
+function classTable(order: readonly number[], manifest: Pick<RunReport, 'manifest'>['manifest'], stages: readonly StageReport[]): string {
+  const names = manifest.classNames ?? [];
+  const name = (c: number) => escapeXml(names[c] ?? String(c));
+  if (order.length > MAX_CLASS_POINTS) {
+    const tail = order.slice(-20).map(name).join(', ');
+    return `<p>${order.length} classes (charts show group means). The 20 rarest in training: ${tail}. Per-class rows are in metrics.json.</p>`;
+  }
+  const head = `<tr><th>class</th><th>train images</th>${stages.map((s) => `<th>${escapeXml(s.name)} %</th>`).join('')}</tr>`;
+  const rows = order.map((c) => `<tr><td>${name(c)}</td><td>${manifest.classCounts[c]}</td>${stages.map((s) => `<td>${pct(s.final.perClass[c])}</td>`).join('')}</tr>`);
+  return `<h2>Per-class test accuracy</h2>\n<table>${head}\n${rows.join('\n')}</table>`;
+}
+
 /** The run's report page: Many/Medium/Few per stage, accuracy by class frequency, classifier norms per stage. */
 export function reportHtml(report: Pick<RunReport, 'manifest' | 'stages'>): string {
   const { manifest, stages } = report;
   const order = byCount(manifest.classCounts);
-  const xLabels = order.map((c) => `${c}`);
+  const axis = classAxis(order, manifest.classNames ?? []);
+  const xLabels = axis.labels;
   const accuracy = lineChart({
     title: 'Per-class test accuracy, classes sorted by training count',
     xLabels,
-    xTitle: 'class (most frequent on the left)',
+    xTitle: axis.title,
     yTitle: 'accuracy',
     yRange: [0, 1],
-    series: stages.map((s) => ({ name: s.name, values: order.map((c) => s.final.perClass[c]) })),
+    series: stages.map((s) => ({ name: s.name, values: axis.points(s.final.perClass) })),
   });
   const norms = lineChart({
     title: 'Per-class classifier weight norm after each stage',
     xLabels,
-    xTitle: 'class (most frequent on the left)',
+    xTitle: axis.title,
     yTitle: '‖w_k‖',
-    series: stages.map((s) => ({ name: `after ${s.name}`, values: order.map((c) => s.headNorms[c] ?? null) })),
+    series: stages.map((s) => ({ name: `after ${s.name}`, values: axis.points(s.headNorms) })),
   });
   const counts = lineChart({
     title: 'Training images per class',
     xLabels,
-    xTitle: 'class (most frequent on the left)',
+    xTitle: axis.title,
     yTitle: 'images',
-    series: [{ name: 'train count', values: order.map((c) => manifest.classCounts[c]) }],
+    series: [{ name: 'train count', values: axis.points(manifest.classCounts) }],
   });
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>lt run report — ${manifest.dataset.name}</title>
@@ -54,6 +69,7 @@ ${stages.map(stageRow).join('\n')}
 ${accuracy}
 ${norms}
 ${counts}
+${classTable(order, manifest, stages)}
 </body></html>
 `;
 }

@@ -20,7 +20,8 @@ const WIDTH = 720;
 const HEIGHT = 300;
 const MARGIN = { left: 56, right: 150, top: 32, bottom: 52 };
 
-const escape = (text: string): string =>
+/** Escapes text for XML and HTML. */
+export const escapeXml = (text: string): string =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function niceTicks(low: number, high: number, count = 5): number[] {
@@ -43,8 +44,8 @@ export function lineChart(spec: LineChartSpec): string {
   const x = (i: number) => MARGIN.left + (n === 1 ? plotW / 2 : (i * plotW) / (n - 1));
   const y = (v: number) => MARGIN.top + plotH - ((v - yLow) / (yHigh - yLow || 1)) * plotH;
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escape(spec.title)}">`,
-    `<text x="${WIDTH / 2}" y="18" text-anchor="middle" font-size="14" font-weight="bold">${escape(spec.title)}</text>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeXml(spec.title)}">`,
+    `<text x="${WIDTH / 2}" y="18" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(spec.title)}</text>`,
   ];
   for (const t of niceTicks(yLow, yHigh)) {
     parts.push(
@@ -54,11 +55,11 @@ export function lineChart(spec: LineChartSpec): string {
   }
   const every = Math.max(1, Math.ceil(n / 25));
   spec.xLabels.forEach((label, i) => {
-    if (i % every === 0) parts.push(`<text x="${x(i)}" y="${MARGIN.top + plotH + 16}" text-anchor="middle" font-size="10">${escape(label)}</text>`);
+    if (i % every === 0) parts.push(`<text x="${x(i)}" y="${MARGIN.top + plotH + 16}" text-anchor="middle" font-size="10">${escapeXml(label)}</text>`);
   });
   parts.push(
-    `<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 12}" text-anchor="middle" font-size="12">${escape(spec.xTitle)}</text>`,
-    `<text transform="translate(14 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle" font-size="12">${escape(spec.yTitle)}</text>`,
+    `<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 12}" text-anchor="middle" font-size="12">${escapeXml(spec.xTitle)}</text>`,
+    `<text transform="translate(14 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle" font-size="12">${escapeXml(spec.yTitle)}</text>`,
     `<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#888"/>`,
   );
   spec.series.forEach((series, k) => {
@@ -74,7 +75,7 @@ export function lineChart(spec: LineChartSpec): string {
     const ly = MARGIN.top + 14 + 18 * k;
     parts.push(
       `<line x1="${WIDTH - MARGIN.right + 12}" x2="${WIDTH - MARGIN.right + 32}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="2"/>`,
-      `<text x="${WIDTH - MARGIN.right + 36}" y="${ly + 4}" font-size="11">${escape(series.name)}</text>`,
+      `<text x="${WIDTH - MARGIN.right + 36}" y="${ly + 4}" font-size="11">${escapeXml(series.name)}</text>`,
     );
   });
   parts.push('</svg>');

@@ -26,6 +26,18 @@ export interface SplitManifest {
   /** SHA-256 (hex) of the chosen training indices as little-endian int32. */
   readonly indicesSha256: string;
   readonly source: string;
+  /** Image datasets (image-folder, image-list, inat): input size, skipped images and the decoded cache. */
+  readonly images?: ImageSplitInfo;
+}
+
+/** What an image dataset decoded: recorded in the split manifest so that skipped files are never silent. */
+export interface ImageSplitInfo {
+  readonly imageSize: number;
+  readonly workers: number;
+  /** Images left out under `onCorrupt: 'skip'`, with where they were declared and why. */
+  readonly skipped: readonly { readonly path: string; readonly origin: string; readonly reason: string }[];
+  /** The decoded cache: its file, SHA-256 and record side. */
+  readonly cache?: { readonly path: string; readonly sha256: string; readonly recordSize: number; readonly records: number };
 }
 
 /** A loaded long-tailed dataset: an imbalanced training split and a balanced test split. */
@@ -42,6 +54,10 @@ export interface Dataset {
   trainBatch(indices: ArrayLike<number>, options: { augment: boolean; rng: Rng }): tf.Tensor4D;
   /** Normalised float32 NHWC batch of test images `start` (inclusive) to `end` (exclusive). */
   testBatch(start: number, end: number): tf.Tensor4D;
+  /** Starts preparing the batch a later `trainBatch` with the same indices and rng seed returns (off-thread decoders). */
+  prefetchTrainBatch?(indices: ArrayLike<number>, options: { augment: boolean; rng: Rng }): void;
+  /** Stops background work (decoding threads); the run calls it when it ends, also on error. */
+  close?(): Promise<void>;
 }
 
 /** A dataset description that loads lazily, with the run's random stream for split selection. */
