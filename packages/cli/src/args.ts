@@ -80,7 +80,7 @@ Options:
       --dataset NAME    mnist | cifar10 | cifar100
       --data-dir DIR    folder with the dataset files (CIFAR binary, or MNIST IDX)
       --imbalance IF    imbalance factor n_max / n_min (default 100)
-      --model NAME      cnn | mlp | resnet8 | resnet20 | resnet32 | resnet56
+      --model NAME      cnn | mlp | resnet8 | resnet20 | resnet32 | resnet56 | resnet10 | resnet50 | resnext50
   -m, --method NAME     ce | ce+samn (default) | slas | slas+samn | glmc | glmc+samn — the two-stage recipe
       --epochs N[,M]    epochs of stage 1 (and of stage 2)
       --backend NAME    auto | tensorflow | wasm | cpu (default auto)

@@ -1,6 +1,6 @@
 import { LtError, type RunConfig } from '@lt/core';
 import { cifar100LT, cifar10LT, mnistLT } from '@lt/data';
-import { cnn, mlp, resnetCifar } from '@lt/models';
+import { cnn, mlp, resnet10, resnet50, resnetCifar, resnext50 } from '@lt/models';
 import type { TrainFlags } from './args.js';
 import { loadConfigFile, validateConfig } from './loadConfig.js';
 import { defaultModel, methodStages } from './defaults.js';
@@ -66,12 +66,19 @@ export function toRunConfig(config: CliConfig, outDir: string): RunConfig {
         ? cifar10LT({ ...datasetOptions, dataDir: needsDir('cifar10') })
         : cifar100LT({ ...datasetOptions, dataDir: needsDir('cifar100') });
   const model = config.model!;
+  const imageNet = { resnet10, resnet50, resnext50 } as const;
+  const imageNetModel = model.name in imageNet ? imageNet[model.name as keyof typeof imageNet] : undefined;
+  if (imageNetModel !== undefined && model.width !== undefined) {
+    throw new LtError('CONFIG_INVALID', `model.width applies to the CIFAR ResNets only; remove it for '${model.name}'`);
+  }
   const modelSpec =
-    model.name === 'cnn'
-      ? cnn()
-      : model.name === 'mlp'
-        ? mlp()
-        : resnetCifar({ depth: Number(model.name.slice('resnet'.length)) as 8 | 20 | 32 | 56, width: model.width ?? 'standard' });
+    imageNetModel !== undefined
+      ? imageNetModel()
+      : model.name === 'cnn'
+        ? cnn()
+        : model.name === 'mlp'
+          ? mlp()
+          : resnetCifar({ depth: Number(model.name.slice('resnet'.length)) as 8 | 20 | 32 | 56, width: model.width ?? 'standard' });
   return {
     dataset: datasetSpec,
     model: modelSpec,

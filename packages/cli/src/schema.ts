@@ -34,7 +34,7 @@ export const cliConfigSchema = z.strictObject({
     .default({ name: 'mnist' }),
   model: z
     .strictObject({
-      name: z.enum(['cnn', 'mlp', 'resnet8', 'resnet20', 'resnet32', 'resnet56']),
+      name: z.enum(['cnn', 'mlp', 'resnet8', 'resnet20', 'resnet32', 'resnet56', 'resnet10', 'resnet50', 'resnext50']),
       width: z.enum(['standard', 'wide']).optional(),
     })
     .optional(),
