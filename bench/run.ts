@@ -32,6 +32,10 @@ for (const backend of ['wasm', 'cpu']) {
 }
 plan.push({ label: 'resnet32-train-b64 on wasm, 1 thread', command: tsx('step.ts', '--name', 'resnet32-train-b64', '--backend', 'wasm', '--threads', '1') });
 plan.push({ label: 'resnet32-glmc-train-b64 on wasm', command: tsx('step.ts', '--name', 'resnet32-glmc-train-b64', '--backend', 'wasm') });
+for (const name of ['resnet50-train-b8-112', 'resnext50-train-b8-112', 'resnext50-train-b8-224']) {
+  // Seconds per step: a few steps are enough for a median.
+  plan.push({ label: `${name} on wasm`, command: tsx('step.ts', '--name', name, '--backend', 'wasm', '--steps', '3', '--warmup', '1') });
+}
 plan.push({ label: 'stage-2 epoch, recomputing the backbone', command: tsx('stage2.ts', '--cache', 'off') });
 plan.push({ label: 'stage-2 epoch, feature cache', command: tsx('stage2.ts', '--cache', 'on') });
 plan.push({ label: 'default lt train', command: tsx('ltTrain.ts') });
@@ -47,6 +51,9 @@ if (hasTorch) {
   for (const threads of ['2', '1']) {
     plan.push({ label: `PyTorch reference, ${threads} thread(s)`, command: ['/usr/bin/python3', [`${here}torch_reference.py`, threads]] });
   }
+  for (const name of ['resnext50-train-b8-112', 'resnext50-train-b8-224']) {
+    plan.push({ label: `PyTorch ${name}`, command: ['/usr/bin/python3', [`${here}torch_reference.py`, '2', name]] });
+  }
 } else {
   process.stderr.write('PyTorch not found (/usr/bin/python3 -c "import torch"): no reference rows; apt-get install python3-torch\n');
 }
@@ -59,7 +66,11 @@ for (const { label, command } of plan) {
   rows.push(JSON.parse(out.trim().split('\n').pop() ?? '{}') as Row);
 }
 
-const torch = rows.find((r) => r.backend.startsWith('pytorch') && r.threads === 2);
+/** Throughput relative to PyTorch's 2-thread row of the same workload, when there is one. */
+function versusTorch(row: Row): string {
+  const torch = rows.find((r) => r.backend.startsWith('pytorch') && r.threads === 2 && r.name === row.name);
+  return torch?.imagesPerSecond && row.imagesPerSecond ? `${(row.imagesPerSecond / torch.imagesPerSecond).toFixed(2)}×` : '';
+}
 const fmt = (v: number | null | undefined, digits = 1) => (v === null || v === undefined ? '' : v.toFixed(digits));
 const header = ['name', 'backend', 'threads', 'img/s', 'vs PyTorch', 'step ms / epoch s / wall s', 'peak RSS MB'];
 const table = rows.map((r) => [
@@ -67,7 +78,7 @@ const table = rows.map((r) => [
   r.backend,
   String(r.threads),
   fmt(r.imagesPerSecond),
-  torch && r.name === torch.name && r.imagesPerSecond ? `${(r.imagesPerSecond / (torch.imagesPerSecond ?? 1)).toFixed(2)}×` : '',
+  versusTorch(r),
   fmt(r.medianStepMs ?? r.epochSeconds ?? r.wallSeconds, r.medianStepMs !== undefined ? 0 : 2),
   fmt(r.peakRssMB, 0),
 ]);
