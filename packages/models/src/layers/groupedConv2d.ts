@@ -13,7 +13,8 @@ export function groupedConv2d(x: tf.Tensor4D, filter: tf.Tensor4D, groups: numbe
   if (!Number.isInteger(groups) || groups < 1 || inChannels !== groupInChannels * groups || outChannels % groups !== 0) {
     throw new LtError(
       'models/groups',
-      `groupedConv2d: ${groups} groups need input channels = groups × filter channels and output channels divisible by groups, got input ${inChannels}, filter [${filter.shape.join(', ')}]`,
+      `groupedConv2d: ${groups} groups need input channels = groups × filter channels and output channels ` +
+        `divisible by groups, got input ${inChannels}, filter [${filter.shape.join(', ')}]`,
     );
   }
   if (groups === 1) return conv2d(x, filter, stride, pad);

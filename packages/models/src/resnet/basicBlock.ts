@@ -48,7 +48,10 @@ export class BasicBlock implements VariableOwner {
       this.projection = new ProjectionShortcut({ name, inChannels: inPlanes, outChannels: planes, stride, init, rng });
     } else if (changes) {
       if (stride !== 2 || inPlanes + 2 * Math.floor(planes / 4) !== planes) {
-        throw new LtError('models/resnet-shortcut', `BasicBlock ${name}: option-A shortcut needs stride 2 and planes = 2·inPlanes, got stride ${stride}, ${inPlanes}→${planes}`);
+        throw new LtError(
+          'models/resnet-shortcut',
+          `BasicBlock ${name}: option-A shortcut needs stride 2 and planes = 2·inPlanes, got stride ${stride}, ${inPlanes}→${planes}`,
+        );
       }
       this.shortcutPad = Math.floor(planes / 4);
     }

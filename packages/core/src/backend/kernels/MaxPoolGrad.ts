@@ -1,5 +1,22 @@
-import { backend_util, MaxPoolGrad, type KernelBackend, type KernelConfig, type KernelFunc, type MaxPoolGradAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  backend_util,
+  MaxPoolGrad,
+  type KernelBackend,
+  type KernelConfig,
+  type KernelFunc,
+  type MaxPoolGradAttrs,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
 import { KernelComposer } from './compose.js';
+
+/** [n, h, w, c] → [n, h·sh, w·sw, c]: sh − 1 zero rows after every row, sw − 1 zero columns after every column. */
+function zeroInterleave(k: KernelComposer, x: TensorInfo, [n, h, w, c]: readonly number[], sh: number, sw: number): TensorInfo {
+  const byRow = k.run('Reshape', { x }, { shape: [n, h, 1, w * c] });
+  const rows = k.run('PadV2', { x: byRow }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0]], constantValue: 0 });
+  const byColumn = k.run('Reshape', { x: rows }, { shape: [n * h * sh, w, 1, c] });
+  const cols = k.run('PadV2', { x: byColumn }, { paddings: [[0, 0], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
+  return k.run('Reshape', { x: cols }, { shape: [n, h * sh, w * sw, c] });
+}
 
 /**
  * The gradient of a 2-D max-pool (NHWC) from forward kernels, for backends whose own is wrong: tfjs-backend-wasm
@@ -47,10 +64,7 @@ export function maxPoolGradFor(backendName: string): KernelConfig {
         const takes = k.run('Multiply', { a: isMax, b: remaining }, {});
         remaining = k.run('Sub', { a: remaining, b: takes }, {});
         const share = k.run('Multiply', { a: takes, b: dy }, {});
-        // [n, oh, ow, c] → rows and columns zero-interleaved by the stride: [n, oh·sh, ow·sw, c].
-        const rows = k.run('PadV2', { x: k.run('Reshape', { x: share }, { shape: [n, outHeight, 1, outWidth * c] }) }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0]], constantValue: 0 });
-        const cols = k.run('PadV2', { x: k.run('Reshape', { x: rows }, { shape: [n * outHeight * sh, outWidth, 1, c] }) }, { paddings: [[0, 0], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
-        const spread = k.run('Reshape', { x: cols }, { shape: [n, outHeight * sh, outWidth * sw, c] });
+        const spread = zeroInterleave(k, share, [n, outHeight, outWidth, c], sh, sw);
         const placed = k.run(
           'PadV2',
           { x: spread },
