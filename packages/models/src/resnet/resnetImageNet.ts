@@ -65,7 +65,7 @@ export class ResNetImageNetBackbone implements Backbone {
     return tf.tidy(() => {
       const stem = tf.relu(this.bn1.apply(this.conv1.apply(x), mode));
       // PyTorch MaxPool2d(3, 2, padding=1): symmetric padding that never wins the max; TF 'same' would pad only
-      // bottom/right on even sizes. Its gradient (MaxPoolGrad) exists on cpu and wasm.
+      // bottom/right on even sizes. Its gradient is MaxPoolGrad: cpu's own, on wasm @lt/core's replacement.
       let out = tf.maxPool(stem, 3, 2, 1);
       for (const block of this.blocks) out = block.apply(out, mode);
       return globalAveragePool(out);
