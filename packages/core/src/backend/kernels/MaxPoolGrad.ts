@@ -15,7 +15,9 @@ function zeroInterleave(k: KernelComposer, x: TensorInfo, [n, h, w, c]: readonly
   const rows = k.run('PadV2', { x: byRow }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0]], constantValue: 0 });
   const byColumn = k.run('Reshape', { x: rows }, { shape: [n * h * sh, w, 1, c] });
   const cols = k.run('PadV2', { x: byColumn }, { paddings: [[0, 0], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
-  return k.run('Reshape', { x: cols }, { shape: [n, h * sh, w * sw, c] });
+  const result = k.run('Reshape', { x: cols }, { shape: [n, h * sh, w * sw, c] });
+  k.release(byRow, rows, byColumn, cols);
+  return result;
 }
 
 /**
@@ -60,9 +62,10 @@ export function maxPoolGradFor(backendName: string): KernelConfig {
             shrinkAxisMask: 0,
           },
         );
-        const isMax = k.run('Cast', { x: k.run('Equal', { a: view, b: output }, {}) }, { dtype: 'float32' });
+        const equal = k.run('Equal', { a: view, b: output }, {});
+        const isMax = k.run('Cast', { x: equal }, { dtype: 'float32' });
         const takes = k.run('Multiply', { a: isMax, b: remaining }, {});
-        remaining = k.run('Sub', { a: remaining, b: takes }, {});
+        const stillFree = k.run('Sub', { a: remaining, b: takes }, {});
         const share = k.run('Multiply', { a: takes, b: dy }, {});
         const spread = zeroInterleave(k, share, [n, outHeight, outWidth, c], sh, sw);
         const placed = k.run(
@@ -70,7 +73,16 @@ export function maxPoolGradFor(backendName: string): KernelConfig {
           { x: spread },
           { paddings: [[0, 0], [a, canvasHeight - a - outHeight * sh], [b, canvasWidth - b - outWidth * sw], [0, 0]], constantValue: 0 },
         );
-        dx = dx === undefined ? placed : k.run('Add', { a: dx, b: placed }, {});
+        // Free each offset's canvas-sized temporaries at once: at 224 px they would otherwise fill the wasm heap.
+        k.release(view, equal, isMax, takes, remaining, share, spread);
+        remaining = stillFree;
+        if (dx === undefined) {
+          dx = placed;
+        } else {
+          const sum = k.run('Add', { a: dx, b: placed }, {});
+          k.release(dx, placed);
+          dx = sum;
+        }
       }
     }
     return k.finish(k.run('Slice', { x: dx! }, { begin: [0, top, left, 0], size: [n, inHeight, inWidth, c] }));

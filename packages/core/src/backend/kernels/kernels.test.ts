@@ -90,13 +90,19 @@ describe('wasm training kernels', () => {
     await selectBackend('wasm');
     const x = tf.randomNormal([1, 5, 5, 2], 0, 1, 'float32', 5);
     const w = tf.randomNormal([3, 3, 2, 2], 0, 1, 'float32', 6);
-    const run = () => tf.tidy(() => tf.grad((b: tf.Tensor) => tf.sum(tf.conv2d(x as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')))(w)).dispose();
+    const run = () => {
+      tf.tidy(() => tf.grad((b: tf.Tensor) => tf.sum(tf.conv2d(x as tf.Tensor4D, b as tf.Tensor4D, 2, 'same')))(w)).dispose();
+      tf.tidy(() => tf.grad((a: tf.Tensor) => tf.sum(tf.maxPool(a as tf.Tensor4D, 3, 2, 1)))(x)).dispose();
+    };
     run();
     const before = tf.memory();
+    // Kernel intermediates are backend buffers, not engine tensors: count the backend's own data too.
+    const buffersBefore = tf.engine().backend.numDataIds();
     run();
     const after = tf.memory();
     expect(after.numTensors).toBe(before.numTensors);
     expect(after.numBytes).toBe(before.numBytes);
+    expect(tf.engine().backend.numDataIds()).toBe(buffersBefore);
     tf.dispose([x, w]);
   });
 });
