@@ -32,7 +32,7 @@ for (const backend of ['wasm', 'cpu']) {
 }
 plan.push({ label: 'resnet32-train-b64 on wasm, 1 thread', command: tsx('step.ts', '--name', 'resnet32-train-b64', '--backend', 'wasm', '--threads', '1') });
 plan.push({ label: 'resnet32-glmc-train-b64 on wasm', command: tsx('step.ts', '--name', 'resnet32-glmc-train-b64', '--backend', 'wasm') });
-for (const name of ['resnet50-train-b8-112', 'resnext50-train-b8-112', 'resnext50-train-b8-224']) {
+for (const name of ['resnet50-train-b8-112', 'resnext50-train-b8-112', 'resnext50-train-b4-224']) {
   // Seconds per step: a few steps are enough for a median.
   plan.push({ label: `${name} on wasm`, command: tsx('step.ts', '--name', name, '--backend', 'wasm', '--steps', '3', '--warmup', '1') });
 }
@@ -51,7 +51,7 @@ if (hasTorch) {
   for (const threads of ['2', '1']) {
     plan.push({ label: `PyTorch reference, ${threads} thread(s)`, command: ['/usr/bin/python3', [`${here}torch_reference.py`, threads]] });
   }
-  for (const name of ['resnext50-train-b8-112', 'resnext50-train-b8-224']) {
+  for (const name of ['resnext50-train-b8-112', 'resnext50-train-b4-224']) {
     plan.push({ label: `PyTorch ${name}`, command: ['/usr/bin/python3', [`${here}torch_reference.py`, '2', name]] });
   }
 } else {

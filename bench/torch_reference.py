@@ -1,6 +1,6 @@
 """Times a PyTorch reference training step on CPU and prints one JSON line like bench/step.ts: by default the
 ResNet-32 (16-32-64, option-A shortcuts) at batch 64 (`resnet32-train-b64`); with a second argument
-`resnext50-train-b8-112` / `resnext50-train-b8-224`, ResNeXt-50 32x4d (1,000 classes) at batch 8. Usage:
+`resnext50-train-b8-112` / `resnext50-train-b4-224`, ResNeXt-50 32x4d (1,000 classes) at batch 8 / 4. Usage:
 torch_reference.py [threads] [workload]. Run by `pnpm bench` only when `/usr/bin/python3 -c 'import torch'` works
 (Debian: apt-get install python3-torch; torchvision is not needed, the nets are built here)."""
 import json
@@ -96,7 +96,7 @@ WORKLOADS = {
     # name: (model, batch, classes, image side, steps, warm-up)
     'resnet32-train-b64': (ResNet32, 64, 10, 32, 10, 2),
     'resnext50-train-b8-112': (ResNeXt50, 8, 1000, 112, 3, 1),
-    'resnext50-train-b8-224': (ResNeXt50, 8, 1000, 224, 3, 1),
+    'resnext50-train-b4-224': (ResNeXt50, 4, 1000, 224, 3, 1),
 }
 
 
