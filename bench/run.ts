@@ -42,6 +42,10 @@ plan.push({ label: 'resnet32-glmc-train-b64 on wasm', command: tsx('step.ts', '-
 plan.push({ label: 'resnet32-eval-b128 on wasm', command: tsx('step.ts', '--name', 'resnet32-eval-b128', '--backend', 'wasm') });
 plan.push({ label: 'stage-2 epoch, reference (BatchNorm recalibrating, augmentation)', command: tsx('stage2.ts', '--reference') });
 plan.push({ label: 'CIFAR-10-LT-shaped epoch end to end', command: tsx('epoch.ts') });
+for (const name of ['resnet50-train-b8-112', 'resnext50-train-b8-112', 'resnext50-train-b4-224']) {
+  // Seconds per step: a few steps are enough for a median.
+  plan.push({ label: `${name} on wasm`, command: tsx('step.ts', '--name', name, '--backend', 'wasm', '--steps', '3', '--warmup', '1') });
+}
 plan.push({ label: 'stage-2 epoch, recomputing the backbone', command: tsx('stage2.ts', '--cache', 'off') });
 plan.push({ label: 'stage-2 epoch, feature cache', command: tsx('stage2.ts', '--cache', 'on') });
 plan.push({ label: 'default lt train', command: tsx('ltTrain.ts') });
@@ -67,6 +71,9 @@ if (hasTorch) {
   for (const threads of ['2', '1']) {
     plan.push({ label: `PyTorch reference, ${threads} thread(s)`, command: ['/usr/bin/python3', [`${here}torch_reference.py`, threads]] });
   }
+  for (const name of ['resnext50-train-b8-112', 'resnext50-train-b4-224']) {
+    plan.push({ label: `PyTorch ${name}`, command: ['/usr/bin/python3', [`${here}torch_reference.py`, '2', name]] });
+  }
 } else {
   process.stderr.write('PyTorch not found (/usr/bin/python3 -c "import torch"): no reference rows; apt-get install python3-torch\n');
 }
@@ -84,7 +91,7 @@ for (let round = 0; round < rounds; round++) {
 const speed = (r: Row) => r.imagesPerSecond ?? -(r.wallSeconds ?? 0);
 const rows: Row[] = [...runs.values()].map((list) => [...list].sort((a, b) => speed(a) - speed(b))[Math.floor(list.length / 2)]);
 
-const torchRow = (threads: number) => rows.find((r) => r.backend.startsWith('pytorch') && r.threads === threads);
+const torchRow = (threads: number, name = 'resnet32-train-b64') => rows.find((r) => r.backend.startsWith('pytorch') && r.threads === threads && r.name === name);
 const fmt = (v: number | null | undefined, digits = 1) => (v === null || v === undefined ? '' : v.toFixed(digits));
 const header = ['name', 'backend', 'threads', 'img/s', 'vs PyTorch (same threads)', 'step ms / epoch s / wall s', 'peak RSS MB'];
 const table = rows.map((r) => [
@@ -92,12 +99,12 @@ const table = rows.map((r) => [
   r.backend,
   String(r.threads),
   fmt(r.imagesPerSecond),
-  ratioTo(r, torchRow(r.threads)),
+  ratioTo(r, torchRow(r.threads, r.name)),
   fmt(r.medianStepMs ?? r.epochSeconds ?? r.wallSeconds, r.medianStepMs !== undefined ? 0 : 2),
   fmt(r.peakRssMB, 0),
 ]);
 function ratioTo(r: Row, torch: Row | undefined): string {
-  return torch && r.name === torch.name && r.imagesPerSecond ? `${(r.imagesPerSecond / (torch.imagesPerSecond ?? 1)).toFixed(2)}×` : '';
+  return torch && r.imagesPerSecond ? `${(r.imagesPerSecond / (torch.imagesPerSecond ?? 1)).toFixed(2)}×` : '';
 }
 const widths = header.map((h, c) => Math.max(h.length, ...table.map((r) => r[c].length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;

@@ -1,6 +1,8 @@
-"""Times the PyTorch reference's ResNet-32 (16-32-64, option-A shortcuts) training step at batch 64 on CPU,
-the workload of bench/step.ts `resnet32-train-b64`, and prints one JSON line like it. Run by `pnpm bench` only when
-`/usr/bin/python3 -c 'import torch'` works (Debian: apt-get install python3-torch)."""
+"""Times a PyTorch reference training step on CPU and prints one JSON line like bench/step.ts: by default the
+ResNet-32 (16-32-64, option-A shortcuts) at batch 64 (`resnet32-train-b64`); with a second argument
+`resnext50-train-b8-112` / `resnext50-train-b4-224`, ResNeXt-50 32x4d (1,000 classes) at batch 8 / 4. Usage:
+torch_reference.py [threads] [workload]. Run by `pnpm bench` only when `/usr/bin/python3 -c 'import torch'` works
+(Debian: apt-get install python3-torch; torchvision is not needed, the nets are built here)."""
 import json
 import resource
 import statistics
@@ -48,15 +50,66 @@ class ResNet32(nn.Module):
         return self.fc(F.adaptive_avg_pool2d(out, 1).flatten(1))
 
 
+class Bottleneck(nn.Module):
+    """torchvision's bottleneck with grouped 3x3 conv (stride on the 3x3), projection shortcut when shapes change."""
+
+    def __init__(self, cin, planes, stride, groups=32, width_per_group=4):
+        super().__init__()
+        width = int(planes * width_per_group / 64) * groups
+        self.conv1 = nn.Conv2d(cin, width, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(width)
+        self.conv2 = nn.Conv2d(width, width, 3, stride, 1, groups=groups, bias=False)
+        self.bn2 = nn.BatchNorm2d(width)
+        self.conv3 = nn.Conv2d(width, planes * 4, 1, bias=False)
+        self.bn3 = nn.BatchNorm2d(planes * 4)
+        self.downsample = None
+        if stride != 1 or cin != planes * 4:
+            self.downsample = nn.Sequential(nn.Conv2d(cin, planes * 4, 1, stride, bias=False), nn.BatchNorm2d(planes * 4))
+
+    def forward(self, x):
+        out = F.relu(self.bn1(self.conv1(x)))
+        out = F.relu(self.bn2(self.conv2(out)))
+        out = self.bn3(self.conv3(out))
+        return F.relu(out + (x if self.downsample is None else self.downsample(x)))
+
+
+class ResNeXt50(nn.Module):
+    def __init__(self, classes=1000):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 64, 7, 2, 3, bias=False)
+        self.bn1 = nn.BatchNorm2d(64)
+        layers, cin = [], 64
+        for stage, blocks in enumerate([3, 4, 6, 3]):
+            planes = 64 * 2 ** stage
+            for b in range(blocks):
+                layers.append(Bottleneck(cin, planes, 2 if (stage > 0 and b == 0) else 1))
+                cin = planes * 4
+        self.layers = nn.Sequential(*layers)
+        self.fc = nn.Linear(cin, classes)
+
+    def forward(self, x):
+        out = F.max_pool2d(F.relu(self.bn1(self.conv1(x))), 3, 2, 1)
+        return self.fc(F.adaptive_avg_pool2d(self.layers(out), 1).flatten(1))
+
+
+WORKLOADS = {
+    # name: (model, batch, classes, image side, steps, warm-up)
+    'resnet32-train-b64': (ResNet32, 64, 10, 32, 10, 2),
+    'resnext50-train-b8-112': (ResNeXt50, 8, 1000, 112, 3, 1),
+    'resnext50-train-b4-224': (ResNeXt50, 4, 1000, 224, 3, 1),
+}
+
+
 def main():
     threads = int(sys.argv[1]) if len(sys.argv) > 1 else 2
-    steps, warmup, batch = 10, 2, 64
+    name = sys.argv[2] if len(sys.argv) > 2 else 'resnet32-train-b64'
+    make, batch, classes, side, steps, warmup = WORKLOADS[name]
     torch.manual_seed(0)
     torch.set_num_threads(threads)
-    model = ResNet32().train()
+    model = make(classes).train()
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-3)
-    x = torch.randn(batch, 3, 32, 32)
-    y = torch.arange(batch) % 10
+    x = torch.randn(batch, 3, side, side)
+    y = torch.arange(batch) % classes
     times = []
     for i in range(warmup + steps):
         start = time.perf_counter()
@@ -67,7 +120,7 @@ def main():
             times.append(time.perf_counter() - start)
     median = statistics.median(times)
     print(json.dumps({
-        'name': 'resnet32-train-b64',
+        'name': name,
         'backend': f'pytorch-{torch.__version__}',
         'threads': torch.get_num_threads(),
         'imagesPerSecond': batch / median,

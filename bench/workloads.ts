@@ -1,7 +1,7 @@
 // The training steps the benchmarks time: one function per workload, each on fixed random data.
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, Sgd, softmaxCrossEntropy, type ModelParts } from '@lt/core';
-import { cnn, linearHead, resnetCifar } from '@lt/models';
+import { createRng, Sgd, softmaxCrossEntropy, type ModelParts, type ModelSpec } from '@lt/core';
+import { cnn, linearHead, resnet50, resnetCifar, resnext50 } from '@lt/models';
 import { glmcStepWorkload } from '@lt/glmc';
 
 /** One benchmarked training step and its batch size. */
@@ -64,7 +64,17 @@ export const workloads: Record<string, () => Workload> = {
   // GLMC's step on the same ResNet-32: two mixed batches, four heads (issue: step cost relative to CE).
   'resnet32-glmc-train-b64': () =>
     glmcStepWorkload({ model: resnetCifar({ depth: 32, width: 'standard' }), imageShape: [32, 32, 3], numClasses: 10, batchSize: 64 }),
+  // The ImageNet-LT backbones (1,000 classes): batch 8 at 112 px for CPU experiments; at 224 px (the papers')
+  // batch 8 overflows the 4 GiB wasm heap, batch 4 fits.
+  'resnet50-train-b8-112': () => imageNetWorkload(resnet50(), 112, 8),
+  'resnext50-train-b8-112': () => imageNetWorkload(resnext50(), 112, 8),
+  'resnext50-train-b4-224': () => imageNetWorkload(resnext50(), 224, 4),
 };
+
+function imageNetWorkload(spec: ModelSpec, size: number, batch: number): Workload {
+  const shape: [number, number, number] = [size, size, 3];
+  return modelWorkload(spec.build({ info: info(shape, 1000), rng: createRng(0) }), shape, batch, 1000);
+}
 
 function info(imageShape: [number, number, number], numClasses: number) {
   return { name: 'bench', numClasses, imageShape, flipPreservesLabel: true } as const;

@@ -12,15 +12,21 @@ const largeScaleFiles = {
 } as const;
 
 /** Whether a dataset is read from image files (and so trained at `imageSize` with ImageNet-size models). */
-export function isImageDataset(name: DatasetConfig['name']): boolean {
+export function isImageDataset(name: DatasetConfig['name']): name is Exclude<DatasetConfig['name'], 'mnist' | 'cifar10' | 'cifar100' | 'features'> {
   return !['mnist', 'cifar10', 'cifar100', 'features'].includes(name);
 }
 
-function required(dataset: DatasetConfig, field: 'root' | 'train' | 'test'): string {
-  const value = field === 'root' ? (dataset.root ?? dataset.dataDir) : dataset[field];
+/** A file-name field of an image dataset entry (`train` / `test`), refusing the `features` form. */
+function fileField(dataset: DatasetConfig, field: 'train' | 'test'): string | undefined {
+  const value = dataset[field];
   if (typeof value === 'object') {
     throw new LtError('CONFIG_INVALID', `dataset '${dataset.name}': ${field} is a file name (relative to root), not { features, labels } (that form is for dataset 'features')`);
   }
+  return value;
+}
+
+function required(dataset: DatasetConfig, field: 'root' | 'train' | 'test'): string {
+  const value = field === 'root' ? (dataset.root ?? dataset.dataDir) : fileField(dataset, field);
   if (value === undefined) {
     const hint = field === 'root' ? 'give --data-dir (or dataset.root)' : `give dataset.${field} in the config file`;
     throw new LtError('CONFIG_INVALID', `dataset '${dataset.name}' needs its ${field === 'root' ? 'image directory' : `${field} list`}: ${hint}`);
@@ -71,7 +77,7 @@ export function datasetFromConfig(dataset: DatasetConfig): DatasetSpec {
       return imageFolder({
         ...images,
         root: required(dataset, 'root'),
-        ...(dataset.test !== undefined && { test: dataset.test }),
+        ...(dataset.test !== undefined && { test: fileField(dataset, 'test') }),
         ...(dataset.testFraction !== undefined && { testFraction: dataset.testFraction }),
       });
     case 'image-list':
@@ -82,8 +88,8 @@ export function datasetFromConfig(dataset: DatasetConfig): DatasetSpec {
       return imageList({
         ...images,
         root,
-        train: dataset.train ?? files.train,
-        test: dataset.test ?? files.test,
+        train: fileField(dataset, 'train') ?? files.train,
+        test: fileField(dataset, 'test') ?? files.test,
         ...(typeof dataset.classNames === 'string' && { classNames: dataset.classNames }),
       });
     }
@@ -91,7 +97,7 @@ export function datasetFromConfig(dataset: DatasetConfig): DatasetSpec {
     case 'inat2018': {
       const root = required(dataset, 'root');
       const files = dataset.name === 'inat' ? { train: required(dataset, 'train'), test: required(dataset, 'test') } : largeScaleFiles.inat2018;
-      return inat({ ...images, root, train: dataset.train ?? files.train, test: dataset.test ?? files.test });
+      return inat({ ...images, root, train: fileField(dataset, 'train') ?? files.train, test: fileField(dataset, 'test') ?? files.test });
     }
   }
 }

@@ -83,6 +83,16 @@ describe('resolveCliConfig', () => {
     await expect(resolveCliConfig(parseTrainArgs(['--config', path, '--method', 'ce']))).rejects.toThrow(/either 'method' or 'stages'/);
   });
 
+  it('accepts the ImageNet-size models by name and refuses a CIFAR width for them', async () => {
+    for (const name of ['resnet10', 'resnet50', 'resnext50']) {
+      const config = await resolveCliConfig(parseTrainArgs(['--model', name]));
+      expect(toRunConfig(config, 'x').model.name).toBe(name);
+    }
+    const path = await file('m.yaml', 'model: { name: resnext50, width: wide }\n');
+    const config = await resolveCliConfig(parseTrainArgs(['--config', path]));
+    expect(() => toRunConfig(config, 'x')).toThrow(/model\.width applies to the CIFAR ResNets only; remove it for 'resnext50'/);
+  });
+
   it('names the default run directory after the dataset and the time', async () => {
     const config = await resolveCliConfig(parseTrainArgs([]));
     expect(defaultOutDir(config, new Date('2026-01-02T03:04:05Z'))).toBe('runs/mnist-lt-2026-01-02-03-04-05');

@@ -1,10 +1,10 @@
 export { linearHead, linearHeadFrom, LinearHead, type LinearHeadOptions, type LinearHeadConfig } from './linearHead.js';
 export { resnetCifar, ResNetCifarBackbone, type ResNetCifarOptions, type ResNetDepth, type ResNetWidth } from './resnet/resnetCifar.js';
-export { BasicBlock, type BasicBlockOptions } from './resnet/basicBlock.js';
+export { BasicBlock, type BasicBlockOptions, type ShortcutKind } from './resnet/basicBlock.js';
 export { optionAShortcut } from './resnet/shortcut.js';
 export { cnn, CnnBackbone, type CnnOptions } from './cnn.js';
 export { mlp, MlpBackbone, type MlpOptions } from './mlp.js';
-export { ConvLayer, type ConvLayerOptions } from './layers/conv.js';
+export { ConvLayer, type ConvLayerOptions, type ConvInit } from './layers/conv.js';
 export { BatchNormLayer, type BatchNormLayerOptions } from './layers/batchNorm.js';
 export { DenseLayer, type DenseLayerOptions } from './layers/dense.js';
 export { globalAveragePool } from './layers/pool.js';
@@ -17,3 +17,8 @@ export { directoryLoadHandler, directorySaveHandler } from './export/modelDirect
 export { tfjsModel, loadTfjsLayersModel, type TfjsModelOptions } from './tfjs/tfjsModel.js';
 export { TfjsBackbone, cutFeatures, type FeatureCut } from './tfjs/tfjsBackbone.js';
 export { identity, IdentityBackbone } from './identity.js';
+export { resnet10, resnet50, resnext50, type ResNetImageNetOptions, type ResNeXtOptions } from './resnet/imageNetModels.js';
+export { ResNetImageNetBackbone, type ResNetImageNetArchitecture, type ImageNetBlocks } from './resnet/resnetImageNet.js';
+export { Bottleneck, type BottleneckOptions } from './resnet/bottleneck.js';
+export { ProjectionShortcut, type ProjectionShortcutOptions } from './resnet/projectionShortcut.js';
+export { groupedConv2d } from './layers/groupedConv2d.js';

@@ -122,7 +122,10 @@ function inputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, g: Geometry): tf.Te
   const left = g.kernelWidth - 1 - g.padLeft;
   const bottom = g.inHeight + g.kernelHeight - 1 - top - spread.shape[1];
   const right = g.inWidth + g.kernelWidth - 1 - left - spread.shape[2];
-  const rotated = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+  // A 1×1 kernel is its own rotation; skipping the reverse matters on wasm, whose Reverse is slow (ResNet-50's
+  // 1×1 convs hold most of its weights).
+  const spatiallyRotated = g.kernelHeight === 1 && g.kernelWidth === 1 ? filter : tf.reverse(filter, [0, 1]);
+  const rotated = tf.transpose(spatiallyRotated, [0, 1, 3, 2]) as tf.Tensor4D;
   return paddedConv(spread, rotated, [top, bottom, left, right], 1);
 }
 

@@ -1,9 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LtError, type ForwardMode, type NamedVariable, type Rng } from '@lt/core';
-import { ConvLayer } from '../layers/conv.js';
+import { ConvLayer, type ConvInit } from '../layers/conv.js';
 import { BatchNormLayer } from '../layers/batchNorm.js';
 import { collectBuffers, collectParameters, type VariableOwner } from '../variables.js';
 import { optionAShortcut } from './shortcut.js';
+import { ProjectionShortcut } from './projectionShortcut.js';
+
+/** How a block whose stride or width changes maps its input onto the output: CIFAR option A, or conv1×1 → BN. */
+export type ShortcutKind = 'optionA' | 'projection';
 
 /** Options of a ResNet basic block. */
 export interface BasicBlockOptions {
@@ -13,29 +17,42 @@ export interface BasicBlockOptions {
   readonly planes: number;
   readonly stride: number;
   readonly rng: Rng;
+  /** Default 'optionA' (CIFAR ResNets, B1); 'projection' for the ImageNet ResNet-10 (B2). */
+  readonly shortcut?: ShortcutKind;
+  /** Conv init, default 'fanIn' (B1); the ImageNet nets use 'fanOut' (B2). */
+  readonly init?: ConvInit;
 }
 
 /**
  * conv3×3(stride) → BN → ReLU → conv3×3 → BN, plus the shortcut, → ReLU (ALGORITHMS.md B1). The shortcut is the
- * identity, or option A (subsample, zero-pad planes/4 channels each side) when the stride or width changes.
+ * identity, or (when the stride or width changes) option A — subsample, zero-pad planes/4 channels each side —
+ * or a conv1×1 → BN projection.
  */
 export class BasicBlock implements VariableOwner {
   readonly conv1: ConvLayer;
   readonly bn1: BatchNormLayer;
   readonly conv2: ConvLayer;
   readonly bn2: BatchNormLayer;
+  readonly projection: ProjectionShortcut | undefined;
   private readonly shortcutPad: number | undefined;
 
   constructor(options: BasicBlockOptions) {
     const { name, inPlanes, planes, stride, rng } = options;
+    const init = options.init ?? 'fanIn';
     // PyTorch padding=1 (symmetric), not TF 'same' (which pads bottom/right only when striding an even size).
-    this.conv1 = new ConvLayer({ name: `${name}.conv1`, inChannels: inPlanes, outChannels: planes, kernelSize: 3, stride, pad: 1, rng });
+    this.conv1 = new ConvLayer({ name: `${name}.conv1`, inChannels: inPlanes, outChannels: planes, kernelSize: 3, stride, pad: 1, init, rng });
     this.bn1 = new BatchNormLayer({ name: `${name}.bn1`, channels: planes });
-    this.conv2 = new ConvLayer({ name: `${name}.conv2`, inChannels: planes, outChannels: planes, kernelSize: 3, stride: 1, pad: 1, rng });
+    this.conv2 = new ConvLayer({ name: `${name}.conv2`, inChannels: planes, outChannels: planes, kernelSize: 3, stride: 1, pad: 1, init, rng });
     this.bn2 = new BatchNormLayer({ name: `${name}.bn2`, channels: planes });
-    if (stride !== 1 || inPlanes !== planes) {
+    const changes = stride !== 1 || inPlanes !== planes;
+    if (changes && options.shortcut === 'projection') {
+      this.projection = new ProjectionShortcut({ name, inChannels: inPlanes, outChannels: planes, stride, init, rng });
+    } else if (changes) {
       if (stride !== 2 || inPlanes + 2 * Math.floor(planes / 4) !== planes) {
-        throw new LtError('models/resnet-shortcut', `BasicBlock ${name}: option-A shortcut needs stride 2 and planes = 2·inPlanes, got stride ${stride}, ${inPlanes}→${planes}`);
+        throw new LtError(
+          'models/resnet-shortcut',
+          `BasicBlock ${name}: option-A shortcut needs stride 2 and planes = 2·inPlanes, got stride ${stride}, ${inPlanes}→${planes}`,
+        );
       }
       this.shortcutPad = Math.floor(planes / 4);
     }
@@ -46,16 +63,25 @@ export class BasicBlock implements VariableOwner {
     return tf.tidy(() => {
       const hidden = tf.relu(this.bn1.apply(this.conv1.apply(x), mode));
       const residual = this.bn2.apply(this.conv2.apply(hidden), mode);
-      const shortcut = this.shortcutPad === undefined ? x : optionAShortcut(x, this.shortcutPad);
+      const shortcut =
+        this.projection !== undefined
+          ? this.projection.apply(x, mode)
+          : this.shortcutPad === undefined
+            ? x
+            : optionAShortcut(x, this.shortcutPad);
       return tf.relu(tf.add<tf.Tensor4D>(residual, shortcut));
     });
   }
 
   parameters(): NamedVariable[] {
-    return collectParameters([this.conv1, this.bn1, this.conv2, this.bn2]);
+    return collectParameters(this.owners());
   }
 
   buffers(): NamedVariable[] {
-    return collectBuffers([this.conv1, this.bn1, this.conv2, this.bn2]);
+    return collectBuffers(this.owners());
+  }
+
+  private owners(): VariableOwner[] {
+    return [this.conv1, this.bn1, this.conv2, this.bn2, ...(this.projection ? [this.projection] : [])];
   }
 }

@@ -21,6 +21,16 @@ export class KernelComposer {
     return output;
   }
 
+  /** Frees intermediates that are no longer needed now, so long compositions stay within the backend's memory. */
+  release(...infos: TensorInfo[]): void {
+    for (const info of infos) {
+      const index = this.intermediates.indexOf(info);
+      if (index < 0) continue;
+      this.intermediates.splice(index, 1);
+      this.backend.disposeData(info.dataId);
+    }
+  }
+
   /** Frees every intermediate except `result`, and returns `result`. */
   finish(result: TensorInfo): TensorInfo {
     for (const info of this.intermediates) if (info !== result) this.backend.disposeData(info.dataId);
