@@ -39,7 +39,8 @@ function featureFiles(dataset: DatasetConfig): FeaturesOptions {
   const { train, test, classNames } = dataset;
   for (const [field, value] of [['train', train], ['test', test]] as const) {
     if (typeof value !== 'object') {
-      throw new LtError('CONFIG_INVALID', `dataset 'features' needs ${field}: { features: a.npy, labels: b.npy }${value === undefined ? '' : `, got '${value}'`}`);
+      const problem = value === undefined ? `missing ${field}` : `${field} is '${value}'`;
+      throw new LtError('CONFIG_INVALID', `dataset 'features' needs train and test: { features: a.npy, labels: b.npy } each (${problem})`);
     }
   }
   if (typeof classNames === 'string') {
