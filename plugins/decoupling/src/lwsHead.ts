@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ClassifierHead, NamedVariable } from '@lt/core';
+import { denseOf, type ClassifierHead, type DenseFold, type NamedVariable } from '@lt/core';
+
 
 /** Options of an `LwsHead`. */
 export interface LwsHeadOptions {
@@ -21,7 +22,7 @@ export interface LwsHeadConfig {
 }
 
 /** The wrapped head's parameters with their lr multipliers scaled by `factor` (a parameter group's lr factor). */
-function scaledParameters(head: ClassifierHead, factor: number): NamedVariable[] {
+export function scaledParameters(head: ClassifierHead, factor: number): NamedVariable[] {
   if (factor === 1) return head.parameters();
   return head.parameters().map((p) => ({ ...p, lrMultiplier: (p.lrMultiplier ?? 1) * factor }));
 }
@@ -91,6 +92,17 @@ export class LwsHead implements ClassifierHead {
     return this.inner.buffers();
   }
 
+  /** The wrapped head's dense layer with row k and bias k multiplied by s_k. */
+  foldToDense(): DenseFold {
+    const inner = denseOf(this.inner);
+    const folded = tf.tidy(() => ({
+      weight: tf.mul(inner.weight, tf.expandDims(this.scale, 1)) as tf.Tensor2D,
+      bias: tf.mul(inner.bias, this.scale) as tf.Tensor1D,
+    }));
+    tf.dispose([inner.weight, inner.bias]);
+    return folded;
+  }
+
   /** Frees the scale (the wrapped head's variables belong to the wrapped head). */
   dispose(): void {
     this.scale.dispose();
@@ -139,5 +151,10 @@ export class LrScaledHead implements ClassifierHead {
 
   buffers(): NamedVariable[] {
     return this.inner.buffers();
+  }
+
+  /** The wrapped head's dense layer (only the learning rate differs). */
+  foldToDense(): DenseFold {
+    return denseOf(this.inner);
   }
 }
