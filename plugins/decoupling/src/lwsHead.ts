@@ -50,7 +50,8 @@ export class LwsHead implements ClassifierHead {
     this.numClasses = inner.numClasses;
     this.featureDim = inner.featureDim;
     const id = ++instances;
-    this.scale = tf.variable(tf.ones([inner.numClasses]), true, `${inner.name}.lws_scale/lws_${id}`, 'float32') as tf.Variable<tf.Rank.R1>;
+    // tf.variable shares the initial tensor's data: created inside a tidy, the initial tensor itself is freed.
+    this.scale = tf.tidy(() => tf.variable(tf.ones([inner.numClasses]), true, `${inner.name}.lws_scale/lws_${id}`, 'float32')) as tf.Variable<tf.Rank.R1>;
     this.config = {
       kind: 'lws',
       numClasses: inner.numClasses,

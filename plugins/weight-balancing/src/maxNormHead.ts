@@ -22,7 +22,8 @@ export class MaxNormHead implements ClassifierHead {
     this.name = inner.name;
     this.numClasses = inner.numClasses;
     this.featureDim = inner.featureDim;
-    this.threshold = tf.variable(tf.scalar(threshold), false, `${inner.name}.maxnorm_threshold/wb_${++instances}`) as tf.Variable<tf.Rank.R0>;
+    const id = ++instances;
+    this.threshold = tf.tidy(() => tf.variable(tf.scalar(threshold), false, `${inner.name}.maxnorm_threshold/wb_${id}`)) as tf.Variable<tf.Rank.R0>;
     this.config = { kind: 'max-norm', numClasses: inner.numClasses, featureDim: inner.featureDim, base: inner.config };
   }
 
