@@ -39,7 +39,7 @@ function started(run: Run): Run {
 }
 
 describe('weightBalancing() in a run', () => {
-  it('fixes the threshold from the stage-1 classifier, projects after every epoch, and keeps the threshold across resume', async () => {
+  it('fixes the threshold from the stage-1 classifier, projects after every epoch before it is evaluated, and keeps the threshold across resume', async () => {
     const stage1 = started(createRun({ ...config([]), stages: config([]).stages.slice(0, 1) }));
     await stage1.start();
     const expected = maxNormThreshold(stage1.model.head.weight);

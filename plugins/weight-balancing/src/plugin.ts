@@ -21,7 +21,7 @@ export type WeightBalancingOptionsT = z.output<typeof weightBalancingOptionsSche
 /** DI token of the weight-balancing options. */
 export const WeightBalancingOptions = defineOptions<WeightBalancingOptionsT>('@lt/weight-balancing', weightBalancingOptionsSchema);
 
-/** Weight balancing's stage 2: the kept classifier, class-balanced loss, MaxNorm projection after every epoch. */
+/** Weight balancing's stage 2: the kept classifier, class-balanced loss, MaxNorm projection after every epoch's training. */
 @injectable()
 export class WeightBalancingPlugin implements LtPlugin {
   static readonly meta = { name: '@lt/weight-balancing', version };
@@ -42,7 +42,20 @@ export class WeightBalancingPlugin implements LtPlugin {
       head = new MaxNormHead(incoming, maxNormThreshold(incoming.weight, thresholdRelative));
       return head;
     });
-    hooks.epochEnd.tap(name, async () => head?.project());
+    // The reference projects after each training phase, before evaluating: so here after an epoch's last step,
+    // whose index the (wrapped, unchanged) sampler tells when it draws the epoch's batches.
+    let stepsThisEpoch = 0;
+    hooks.sampler.tap({ name, stage: 1000 }, (sampler) => ({
+      name: sampler.name,
+      epoch: (rng) => {
+        const batches = sampler.epoch(rng);
+        stepsThisEpoch = batches.length;
+        return batches;
+      },
+    }));
+    hooks.afterStep.tap(name, async (_context, { step }) => {
+      if (step === stepsThisEpoch - 1) head?.project();
+    });
   }
 }
 
