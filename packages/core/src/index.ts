@@ -20,6 +20,7 @@ export type {
 } from './types/model.js';
 export { modelVariables } from './types/model.js';
 export { denseOf } from './headFold.js';
+export { HeadWrapper } from './headWrapper.js';
 export { silentLogger, type Logger } from './types/logger.js';
 export type {
   FrozenBatchNormMode,

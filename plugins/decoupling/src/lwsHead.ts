@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { denseOf, type ClassifierHead, type DenseFold, type NamedVariable } from '@lt/core';
+import { denseOf, HeadWrapper, type ClassifierHead, type DenseFold, type NamedVariable } from '@lt/core';
 
 
 /** Options of an `LwsHead`. */
@@ -35,20 +35,12 @@ let instances = 0;
  * bias included, by a per-class scale s ∈ R^C initialised to 1. Parameters: the wrapped head's (lr factor
  * `classifierLrFactor`) and `${name}.lws_scale` (lr factor `lwsLrFactor`).
  */
-export class LwsHead implements ClassifierHead {
-  readonly name: string;
-  readonly numClasses: number;
-  readonly featureDim: number;
+export class LwsHead extends HeadWrapper {
   readonly scale: tf.Variable<tf.Rank.R1>;
   readonly config: Readonly<LwsHeadConfig> & Readonly<Record<string, unknown>>;
 
-  constructor(
-    readonly inner: ClassifierHead,
-    options: LwsHeadOptions = {},
-  ) {
-    this.name = inner.name;
-    this.numClasses = inner.numClasses;
-    this.featureDim = inner.featureDim;
+  constructor(inner: ClassifierHead, options: LwsHeadOptions = {}) {
+    super(inner);
     const id = ++instances;
     // tf.variable shares the initial tensor's data: created inside a tidy, the initial tensor itself is freed.
     this.scale = tf.tidy(() => tf.variable(tf.ones([inner.numClasses]), true, `${inner.name}.lws_scale/lws_${id}`, 'float32')) as tf.Variable<tf.Rank.R1>;
@@ -62,35 +54,22 @@ export class LwsHead implements ClassifierHead {
     };
   }
 
-  /** The wrapped head's direction weights (the scale is applied to the logits, not stored in them). */
-  get weight(): tf.Variable<tf.Rank.R2> {
-    return this.inner.weight;
-  }
-
-  get bias(): tf.Variable<tf.Rank.R1> {
-    return this.inner.bias;
-  }
-
   /** Logits s ⊙ (inner logits): every class's logit, bias included, times its scale. */
-  apply(features: tf.Tensor2D): tf.Tensor2D {
+  override apply(features: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => tf.mul(this.inner.apply(features), this.scale) as tf.Tensor2D);
   }
 
   /** The norms of the effective class vectors: |s_k|·‖w_k‖ (from the wrapped head's norms). */
-  weightNorms(): number[] {
+  override weightNorms(): number[] {
     const scale = this.scale.dataSync();
     return this.inner.weightNorms().map((norm, k) => Math.abs(scale[k]) * norm);
   }
 
-  parameters(): NamedVariable[] {
+  override parameters(): NamedVariable[] {
     return [
       ...scaledParameters(this.inner, this.config.classifierLrFactor),
       { name: `${this.name}.lws_scale`, variable: this.scale, lrMultiplier: this.config.lwsLrFactor },
     ];
-  }
-
-  buffers(): NamedVariable[] {
-    return this.inner.buffers();
   }
 
   /** The wrapped head's dense layer with row k and bias k multiplied by s_k. */
@@ -114,44 +93,19 @@ export class LwsHead implements ClassifierHead {
  * A head that only changes the learning rate of another head's parameters (a separate parameter group for the
  * classifier without LWS): everything else — logits, norms, config — is the wrapped head's.
  */
-export class LrScaledHead implements ClassifierHead {
-  readonly name: string;
-  readonly numClasses: number;
-  readonly featureDim: number;
+export class LrScaledHead extends HeadWrapper {
   readonly config: Readonly<Record<string, unknown>>;
 
   constructor(
-    readonly inner: ClassifierHead,
+    inner: ClassifierHead,
     readonly lrFactor: number,
   ) {
-    this.name = inner.name;
-    this.numClasses = inner.numClasses;
-    this.featureDim = inner.featureDim;
+    super(inner);
     this.config = inner.config;
   }
 
-  get weight(): tf.Variable<tf.Rank.R2> {
-    return this.inner.weight;
-  }
-
-  get bias(): tf.Variable<tf.Rank.R1> {
-    return this.inner.bias;
-  }
-
-  apply(features: tf.Tensor2D): tf.Tensor2D {
-    return this.inner.apply(features);
-  }
-
-  weightNorms(): number[] {
-    return this.inner.weightNorms();
-  }
-
-  parameters(): NamedVariable[] {
+  override parameters(): NamedVariable[] {
     return scaledParameters(this.inner, this.lrFactor);
-  }
-
-  buffers(): NamedVariable[] {
-    return this.inner.buffers();
   }
 
   /** The wrapped head's dense layer (only the learning rate differs). */

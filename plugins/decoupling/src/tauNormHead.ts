@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ClassifierHead, DenseFold, NamedVariable } from '@lt/core';
+import { HeadWrapper, type ClassifierHead, type DenseFold, type NamedVariable } from '@lt/core';
 import { scaledParameters } from './lwsHead.js';
 import { tauNormalize } from './tauNormalize.js';
 
@@ -17,19 +17,14 @@ export interface TauChoice {
  * reference evaluation does. Post hoc: the wrapped head's parameters are exposed with lr factor 0, so a stage
  * that runs this head leaves them unchanged.
  */
-export class TauNormHead implements ClassifierHead {
-  readonly name: string;
-  readonly numClasses: number;
-  readonly featureDim: number;
+export class TauNormHead extends HeadWrapper {
   readonly config: Readonly<Record<string, unknown>>;
 
   constructor(
-    readonly inner: ClassifierHead,
+    inner: ClassifierHead,
     readonly choice: TauChoice,
   ) {
-    this.name = inner.name;
-    this.numClasses = inner.numClasses;
-    this.featureDim = inner.featureDim;
+    super(inner);
     this.config = { kind: 'tau-norm', numClasses: inner.numClasses, featureDim: inner.featureDim, ...choice, base: inner.config };
   }
 
@@ -37,29 +32,17 @@ export class TauNormHead implements ClassifierHead {
     return this.choice.tau;
   }
 
-  get weight(): tf.Variable<tf.Rank.R2> {
-    return this.inner.weight;
-  }
-
-  get bias(): tf.Variable<tf.Rank.R1> {
-    return this.inner.bias;
-  }
-
-  apply(features: tf.Tensor2D): tf.Tensor2D {
+  override apply(features: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => tf.matMul(features, tauNormalize(this.inner.weight, this.tau), false, true));
   }
 
   /** ‖w̃_k‖ = ‖w_k‖^(1−τ). */
-  weightNorms(): number[] {
+  override weightNorms(): number[] {
     return this.inner.weightNorms().map((norm) => norm ** (1 - this.tau));
   }
 
-  parameters(): NamedVariable[] {
+  override parameters(): NamedVariable[] {
     return scaledParameters(this.inner, 0);
-  }
-
-  buffers(): NamedVariable[] {
-    return this.inner.buffers();
   }
 
   /** The normalised rows and a zero bias. */

@@ -1,46 +1,33 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { denseOf, type ClassifierHead, type DenseFold, type NamedVariable } from '@lt/core';
+import { denseOf, HeadWrapper, type ClassifierHead, type DenseFold, type NamedVariable } from '@lt/core';
 
 /**
  * LDAM-DRW's cosine classifier (the reference's NormedLinear): logits = (f/‖f‖)·(w_k/‖w_k‖), no bias. It reuses the
  * wrapped head's weight rows; the wrapped bias is kept as a buffer (saved, untrained, unused). Not linear in its
  * features, so it has no `foldToDense`.
  */
-export class CosineHead implements ClassifierHead {
-  readonly name: string;
-  readonly numClasses: number;
-  readonly featureDim: number;
+export class CosineHead extends HeadWrapper {
   readonly config: Readonly<Record<string, unknown>>;
 
-  constructor(readonly inner: ClassifierHead) {
-    this.name = inner.name;
-    this.numClasses = inner.numClasses;
-    this.featureDim = inner.featureDim;
+  constructor(inner: ClassifierHead) {
+    super(inner);
     this.config = { kind: 'cosine', numClasses: inner.numClasses, featureDim: inner.featureDim, base: inner.config };
   }
 
-  get weight(): tf.Variable<tf.Rank.R2> {
-    return this.inner.weight;
-  }
-
-  get bias(): tf.Variable<tf.Rank.R1> {
-    return this.inner.bias;
-  }
-
-  apply(features: tf.Tensor2D): tf.Tensor2D {
+  override apply(features: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => tf.matMul(unitRows(features), unitRows(this.inner.weight), false, true));
   }
 
   /** Every effective class vector has norm 1. */
-  weightNorms(): number[] {
+  override weightNorms(): number[] {
     return new Array<number>(this.numClasses).fill(1);
   }
 
-  parameters(): NamedVariable[] {
+  override parameters(): NamedVariable[] {
     return this.inner.parameters().filter((p) => p.variable !== this.inner.bias);
   }
 
-  buffers(): NamedVariable[] {
+  override buffers(): NamedVariable[] {
     return [...this.inner.buffers(), ...this.inner.parameters().filter((p) => p.variable === this.inner.bias)];
   }
 }
@@ -51,47 +38,18 @@ function unitRows(x: tf.Tensor2D): tf.Tensor2D {
 }
 
 /** A head whose logits are shifted by a fixed per-class vector (post-hoc logit adjustment: the shift is −log(π^τ+1e-12)). */
-export class ShiftedHead implements ClassifierHead {
-  readonly name: string;
-  readonly numClasses: number;
-  readonly featureDim: number;
+export class ShiftedHead extends HeadWrapper {
   readonly config: Readonly<Record<string, unknown>>;
   private readonly offset: Float64Array;
 
-  constructor(
-    readonly inner: ClassifierHead,
-    shift: ArrayLike<number>,
-    kind = 'posthoc-logit-adjust',
-  ) {
-    this.name = inner.name;
-    this.numClasses = inner.numClasses;
-    this.featureDim = inner.featureDim;
+  constructor(inner: ClassifierHead, shift: ArrayLike<number>, kind = 'posthoc-logit-adjust') {
+    super(inner);
     this.offset = Float64Array.from(shift);
     this.config = { kind, numClasses: inner.numClasses, featureDim: inner.featureDim, shift: Array.from(shift), base: inner.config };
   }
 
-  get weight(): tf.Variable<tf.Rank.R2> {
-    return this.inner.weight;
-  }
-
-  get bias(): tf.Variable<tf.Rank.R1> {
-    return this.inner.bias;
-  }
-
-  apply(features: tf.Tensor2D): tf.Tensor2D {
+  override apply(features: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => tf.add(this.inner.apply(features), tf.tensor1d(Array.from(this.offset))));
-  }
-
-  weightNorms(): number[] {
-    return this.inner.weightNorms();
-  }
-
-  parameters(): NamedVariable[] {
-    return this.inner.parameters();
-  }
-
-  buffers(): NamedVariable[] {
-    return this.inner.buffers();
   }
 
   /** The wrapped dense layer with the shift added to its bias. */

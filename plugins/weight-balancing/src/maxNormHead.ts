@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { denseOf, type ClassifierHead, type DenseFold, type NamedVariable } from '@lt/core';
+import { denseOf, HeadWrapper, type ClassifierHead, type DenseFold, type NamedVariable } from '@lt/core';
 import { maxNormProject } from './maxNorm.js';
 
 let instances = 0;
@@ -8,39 +8,15 @@ let instances = 0;
  * The kept stage-1 classifier under a MaxNorm constraint. The threshold, fixed when the head is built (stage-2 start),
  * is a buffer `${name}.maxnorm_threshold`, so it is saved with every checkpoint and restored on resume.
  */
-export class MaxNormHead implements ClassifierHead {
-  readonly name: string;
-  readonly numClasses: number;
-  readonly featureDim: number;
+export class MaxNormHead extends HeadWrapper {
   readonly config: Readonly<Record<string, unknown>>;
   readonly threshold: tf.Variable<tf.Rank.R0>;
 
-  constructor(
-    readonly inner: ClassifierHead,
-    threshold: number,
-  ) {
-    this.name = inner.name;
-    this.numClasses = inner.numClasses;
-    this.featureDim = inner.featureDim;
+  constructor(inner: ClassifierHead, threshold: number) {
+    super(inner);
     const id = ++instances;
     this.threshold = tf.tidy(() => tf.variable(tf.scalar(threshold), false, `${inner.name}.maxnorm_threshold/wb_${id}`)) as tf.Variable<tf.Rank.R0>;
     this.config = { kind: 'max-norm', numClasses: inner.numClasses, featureDim: inner.featureDim, base: inner.config };
-  }
-
-  get weight(): tf.Variable<tf.Rank.R2> {
-    return this.inner.weight;
-  }
-
-  get bias(): tf.Variable<tf.Rank.R1> {
-    return this.inner.bias;
-  }
-
-  apply(features: tf.Tensor2D): tf.Tensor2D {
-    return this.inner.apply(features);
-  }
-
-  weightNorms(): number[] {
-    return this.inner.weightNorms();
   }
 
   /** Projects the weight rows onto the ball of radius `threshold` (the bias is never projected). */
@@ -49,11 +25,7 @@ export class MaxNormHead implements ClassifierHead {
     tf.tidy(() => this.inner.weight.assign(maxNormProject(this.inner.weight, limit)));
   }
 
-  parameters(): NamedVariable[] {
-    return this.inner.parameters();
-  }
-
-  buffers(): NamedVariable[] {
+  override buffers(): NamedVariable[] {
     return [...this.inner.buffers(), { name: `${this.name}.maxnorm_threshold`, variable: this.threshold }];
   }
 
