@@ -1,6 +1,7 @@
 export { logitAdjustedLoss, posthocLogitAdjust, balancedSoftmaxLoss, logPriorAdjustment } from './logitAdjust.js';
 export { ldamMargins, ldamLoss, classBalancedWeights, type LdamLossOptions } from './ldam.js';
 export { CosineHead, ShiftedHead } from './heads.js';
+export { labelTensor } from './tensors.js';
 export {
   LogitAdjustOptions,
   PosthocAdjustOptions,

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { classBalancedWeights } from '@lt/logit-adjust';
+import { classBalancedWeights, labelTensor } from '@lt/logit-adjust';
 
 /**
  * The reference's class-balanced loss, `CB_loss` with loss_type 'softmax' (ALGORITHMS.md L): binary cross-entropy of
@@ -14,7 +14,7 @@ export function cbSoftmaxLoss(
 ): tf.Scalar {
   const weights = classBalancedWeights(classCounts, beta);
   return tf.tidy(() => {
-    const y = labels instanceof tf.Tensor ? tf.cast(labels, 'int32') : tf.tensor1d(Array.from(labels), 'int32');
+    const y = labelTensor(labels);
     const target = tf.oneHot(y, weights.length);
     const p = tf.softmax(logits);
     const logP = tf.maximum(tf.log(p), -100);
