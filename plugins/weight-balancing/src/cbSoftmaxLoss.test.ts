@@ -49,4 +49,13 @@ describe.each(['cpu', 'wasm'] as const)('cbSoftmaxLoss on %s', (backend) => {
     tf.dispose([z, y]);
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('gives a finite gradient when the softmax saturates (torch clamps the BCE gradient denominator at 1e-12)', async () => {
+    await selectBackend(backend);
+    const z = tf.tensor2d([[120, 0, -3, 1]]);
+    const grad = take(tf.grad((x: tf.Tensor) => cbSoftmaxLoss(x as tf.Tensor2D, [0], counts))(z));
+    expect(grad.every(Number.isFinite)).toBe(true);
+    expect(take(cbSoftmaxLoss(z, [1], counts))).toSatisfy((v: number[]) => Number.isFinite(v[0]) && v[0] > 0);
+    z.dispose();
+  });
 });
