@@ -12,7 +12,20 @@ describe('the install', () => {
     const copies = readdirSync(`${root}node_modules/.pnpm`).filter((d) => d.startsWith('@tensorflow+tfjs-core@'));
     expect(copies).toHaveLength(1);
     const resolved = new Set(
-      ['packages/core', 'packages/data', 'packages/models', 'packages/cli', 'plugins/ce', 'plugins/samn', 'plugins/slas', 'plugins/glmc', 'packages/testkit'].map((pkg) =>
+      [
+        'packages/core',
+        'packages/data',
+        'packages/models',
+        'packages/cli',
+        'plugins/ce',
+        'plugins/samn',
+        'plugins/slas',
+        'plugins/glmc',
+        'plugins/decoupling',
+        'plugins/logit-adjust',
+        'plugins/weight-balancing',
+        'packages/testkit',
+      ].map((pkg) =>
         realpathSync(createRequire(`${root}${pkg}/package.json`).resolve('@tensorflow/tfjs-core')),
       ),
     );

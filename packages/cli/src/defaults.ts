@@ -3,11 +3,20 @@ import { slasRecipe, type CifarImbalance, type SlasPresetName } from '@lt/slas';
 import { glmcPreset, glmcRecipe } from '@lt/glmc';
 import { isImageDataset } from './datasets.js';
 import type { CliConfig, CliStage } from './schema.js';
+import { baselineMethods, baselineStages, type BaselineMethod } from './baselines.js';
 
 type DatasetName = CliConfig['dataset']['name'];
 
 /** Named two-stage recipes `--method` selects. */
-export const methods = ['ce', 'ce+samn', 'slas', 'slas+samn', 'glmc', 'glmc+samn'] as const;
+export const methods = [
+  'ce',
+  'ce+samn',
+  'slas',
+  'slas+samn',
+  'glmc',
+  'glmc+samn',
+  ...baselineMethods,
+] as const;
 /** A `--method` value. */
 export type Method = (typeof methods)[number];
 
@@ -91,6 +100,9 @@ export function methodStages(method: string, dataset: DatasetName, imbalance = 1
       ];
     }
     default:
+      if ((baselineMethods as readonly string[]).includes(method)) {
+        return baselineStages(method as BaselineMethod, dataset, representation, classifier);
+      }
       throw new LtError('CLI_ARGS', `unknown method '${method}' (known: ${methods.join(', ')})`);
   }
 }

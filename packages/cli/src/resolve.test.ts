@@ -65,7 +65,7 @@ describe('resolveCliConfig', () => {
     expect(plain.stages!.map((s) => s.plugins)).toEqual([['ce'], ['ce']]);
     const cifar = await resolveCliConfig(parseTrainArgs(['--dataset', 'cifar100', '--method', 'ce+samn']));
     expect(cifar.stages![1]).toMatchObject({ epochs: 20, lr: 5e-4, weightDecay: 0, freeze: 'backbone', plugins: ['ce', 'samn'] });
-    await expect(resolveCliConfig(parseTrainArgs(['--method', 'lws']))).rejects.toThrow(/unknown method 'lws'/);
+    await expect(resolveCliConfig(parseTrainArgs(['--method', 'focal']))).rejects.toThrow(/unknown method 'focal'/);
     const slasSamn = await resolveCliConfig(parseTrainArgs(['--dataset', 'cifar100', '--data-dir', '/data', '--imbalance', '50', '--method', 'slas+samn']));
     expect(slasSamn.stages![1].plugins).toEqual([{ name: 'slas', options: expect.objectContaining({ head: 0.01, tail: 0 }) }, 'samn']);
     const slasMnist = await resolveCliConfig(parseTrainArgs(['--method', 'slas']));

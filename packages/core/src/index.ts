@@ -19,6 +19,8 @@ export type {
   ModelSpec,
 } from './types/model.js';
 export { modelVariables } from './types/model.js';
+export { denseOf } from './headFold.js';
+export { HeadWrapper } from './headWrapper.js';
 export { silentLogger, type Logger } from './types/logger.js';
 export type {
   FrozenBatchNormMode,

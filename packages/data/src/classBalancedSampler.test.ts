@@ -13,6 +13,12 @@ describe('classBalancedSampler', () => {
     for (const batch of batches) expect(batch).toHaveLength(16);
   });
 
+  it('draws samplesPerEpoch samples when given (decoupling: max n_k · C), the last batch holding the rest', () => {
+    const batches = classBalancedSampler({ labels, batchSize: 16, numClasses: 3, samplesPerEpoch: 300 }).epoch(createRng(1));
+    expect(batches.map((b) => b.length)).toEqual([...Array(18).fill(16), 12]);
+    expect(() => classBalancedSampler({ labels, batchSize: 16, numClasses: 3, samplesPerEpoch: 0 })).toThrow(/samplesPerEpoch/);
+  });
+
   it('draws samplesPerClass consecutive samples from each chosen class', () => {
     const batches = classBalancedSampler({ labels, batchSize: 12, numClasses: 3, samplesPerClass: 4 }).epoch(createRng(2));
     const stream = batches.flatMap((batch) => Array.from(batch, (i) => labels[i]));

@@ -9,6 +9,11 @@ export interface ClassBalancedSamplerOptions {
   readonly numClasses: number;
   /** Consecutive samples drawn from each chosen class (MiSLAS: 4). */
   readonly samplesPerClass?: number;
+  /**
+   * Samples per epoch; default MiSLAS's (⌈N/B⌉+1)·B. Decoupling's ClassAwareSampler draws max_k n_k · C.
+   * The last batch holds the remainder when this is not a multiple of the batch size.
+   */
+  readonly samplesPerEpoch?: number;
 }
 
 /** Cycles through a list in a random order, reshuffling each time it wraps (MiSLAS's RandomCycleIter). */
@@ -40,6 +45,7 @@ export function classBalancedSampler(options: ClassBalancedSamplerOptions): Samp
   checkPositiveInteger(name, 'batchSize', batchSize);
   checkPositiveInteger(name, 'numClasses', numClasses);
   checkPositiveInteger(name, 'samplesPerClass', samplesPerClass);
+  if (options.samplesPerEpoch !== undefined) checkPositiveInteger(name, 'samplesPerEpoch', options.samplesPerEpoch);
   const byClass = indicesByClass(name, labels, numClasses);
   byClass.forEach((members, k) => {
     if (members.length === 0) {
@@ -47,14 +53,14 @@ export function classBalancedSampler(options: ClassBalancedSamplerOptions): Samp
     }
   });
   // MiSLAS stops after batch index ⌈N/B⌉ inclusive (`if i > end_steps: break`), hence the +1.
-  const batchesPerEpoch = Math.ceil(labels.length / batchSize) + 1;
+  const samplesPerEpoch = options.samplesPerEpoch ?? (Math.ceil(labels.length / batchSize) + 1) * batchSize;
   return {
     name: 'class-balanced',
     epoch(rng: Rng): Int32Array[] {
       // Fresh cycles each epoch (MiSLAS keeps them across epochs) so that an epoch depends only on its rng.
       const classCycle = new RandomCycle(Array.from({ length: numClasses }, (_, k) => k), rng);
       const sampleCycles = byClass.map((members) => new RandomCycle(members, rng));
-      const stream = new Int32Array(batchesPerEpoch * batchSize);
+      const stream = new Int32Array(samplesPerEpoch);
       let cycle = sampleCycles[0];
       for (let i = 0; i < stream.length; i++) {
         if (i % samplesPerClass === 0) cycle = sampleCycles[classCycle.next()];

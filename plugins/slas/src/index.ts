@@ -5,7 +5,7 @@ export {
   type SmoothingShape,
 } from './labelAwareSmoothing.js';
 export { lasLoss, softLasLoss } from './lasLoss.js';
-export { LwsHead, LrScaledHead, type LwsHeadOptions, type LwsHeadConfig } from './lwsHead.js';
+export { LwsHead, LrScaledHead, type LwsHeadOptions, type LwsHeadConfig } from '@lt/decoupling';
 export {
   SlasOptions,
   slasOptionsSchema,

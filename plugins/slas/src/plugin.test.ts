@@ -14,7 +14,7 @@ import { SamnHead, SamnPlugin, samn, type SamnOptionsT } from '@lt/samn';
 import { SlasPlugin, slas } from './plugin.js';
 import { slasPresets } from './presets.js';
 import type { SlasOptionsInput, SlasOptionsT } from './options.js';
-import { LrScaledHead, LwsHead } from './lwsHead.js';
+import { LrScaledHead, LwsHead } from '@lt/decoupling';
 import { lasLoss } from './lasLoss.js';
 import { labelAwareSmoothing } from './labelAwareSmoothing.js';
 import { expectClose, fakeStage, linearHead, take, useBackend } from './reference.fixture.js';

@@ -12,7 +12,7 @@ import {
 import { classBalancedSampler } from '@lt/data';
 import { labelAwareSmoothing } from './labelAwareSmoothing.js';
 import { lasLoss, softLasLoss } from './lasLoss.js';
-import { LrScaledHead, LwsHead } from './lwsHead.js';
+import { LrScaledHead, LwsHead } from '@lt/decoupling';
 import { SlasOptions, slasPresetNames, type SlasOptionsInput, type SlasOptionsT } from './options.js';
 import { slasPresets } from './presets.js';
 import { version } from './version.js';

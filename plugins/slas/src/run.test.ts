@@ -11,7 +11,7 @@ import { SamnHead, samn } from '@lt/samn';
 import { slas } from './plugin.js';
 import { mixup } from './mixup.js';
 import { mislasSchedule } from './mislasSchedule.js';
-import { LwsHead } from './lwsHead.js';
+import { LwsHead } from '@lt/decoupling';
 import { expectClose } from './reference.fixture.js';
 
 const cleanup: Array<() => void | Promise<void>> = [];

@@ -3,7 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { assignWeights, createRng, selectBackend, type ClassifierHead } from '@lt/core';
 import { linearHead, mlp, toLayersModel } from '@lt/models';
 import { SamnHead } from '@lt/samn';
-import { LwsHead } from '@lt/slas';
+import { LwsHead, TauNormHead } from '@lt/decoupling';
+import { ShiftedHead } from '@lt/logit-adjust';
+import { MaxNormHead } from '@lt/weight-balancing';
 import { rebuildHead } from './heads.js';
 
 const featureDim = 6;
@@ -30,6 +32,9 @@ const kinds: Array<[string, () => ClassifierHead]> = [
   ['samn without bias branch', () => withRaw(new SamnHead(base(5), counts, { biasBranch: false }), 0.4)],
   ['lws', () => withScale(new LwsHead(base(6)))],
   ['lws over samn', () => withScale(new LwsHead(withRaw(new SamnHead(base(7), counts), 0.4)))],
+  ['tau-norm', () => new TauNormHead(base(8), { tau: 0.7, selectedOn: 'train-split', curve: [{ tau: 0.7, balancedAccuracy: 0.5 }] })],
+  ['post-hoc logit adjustment', () => new ShiftedHead(base(9), [0.5, -0.2, 1.1, 2.3])],
+  ['max-norm (weight balancing)', () => new MaxNormHead(base(10), 0.8)],
 ];
 
 function withRaw(head: SamnHead, scale: number, offset = 0): SamnHead {
@@ -57,8 +62,9 @@ describe('export of every head kind', () => {
 
     const before = tf.memory().numTensors;
     const rebuilt = rebuildHead(head.config, head.name);
-    const weights = Object.fromEntries(head.parameters().map((p) => [p.name, p.variable]));
-    assignWeights(rebuilt.parameters(), weights, 'test');
+    const variables = (h: ClassifierHead) => [...h.parameters(), ...h.buffers()];
+    const weights = Object.fromEntries(variables(head).map((p) => [p.name, p.variable]));
+    assignWeights(variables(rebuilt), weights, 'test');
     expect(rebuilt.config).toEqual(head.config);
     const again = rebuilt.apply(features);
     expect(maxDiff(again, expected)).toBe(0);
@@ -78,9 +84,9 @@ describe('export of every head kind', () => {
     const viaLayers = model.predict(x) as tf.Tensor;
     expect(maxDiff(viaLayers, viaLt)).toBeLessThan(1e-5);
     model.dispose();
-    tf.dispose([viaLayers, viaLt, x, ...[backbone, parts.head, rebuilt].flatMap((m) => m.parameters().map((p) => p.variable))]);
+    tf.dispose([viaLayers, viaLt, x, ...[backbone, parts.head, rebuilt].flatMap((m) => [...m.parameters(), ...m.buffers()].map((p) => p.variable))]);
     expect(tf.memory().numTensors).toBe(before);
-    tf.dispose([features, expected, ...head.parameters().map((p) => p.variable)]);
+    tf.dispose([features, expected, ...variables(head).map((p) => p.variable)]);
   });
 
   it('names the known kinds for an unknown one', () => {

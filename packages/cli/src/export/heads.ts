@@ -1,7 +1,9 @@
 import { createRng, LtError, type ClassifierHead } from '@lt/core';
 import { linearHead } from '@lt/models';
 import { SamnHead, type SamnHeadConfig } from '@lt/samn';
-import { LwsHead, type LwsHeadConfig } from '@lt/slas';
+import { LwsHead, TauNormHead, type LwsHeadConfig, type TauChoice } from '@lt/decoupling';
+import { ShiftedHead } from '@lt/logit-adjust';
+import { MaxNormHead } from '@lt/weight-balancing';
 
 /** A head's saved config (checkpoint topology `head`): `kind` picks the rebuilder. */
 export type HeadConfig = Readonly<Record<string, unknown>> & { readonly kind?: unknown };
@@ -38,7 +40,16 @@ const rebuilders = new Map<string, HeadRebuilder>([
       return new LwsHead(rebuild(c.base), { classifierLrFactor: c.classifierLrFactor, lwsLrFactor: c.lwsLrFactor });
     },
   ],
+  ['tau-norm', (config, _name, rebuild) => new TauNormHead(rebuild(baseOf(config)), config as unknown as TauChoice)],
+  ['posthoc-logit-adjust', (config, _name, rebuild) => new ShiftedHead(rebuild(baseOf(config)), config.shift as number[], 'posthoc-logit-adjust')],
+  // The threshold is a buffer: the checkpoint's value replaces this placeholder.
+  ['max-norm', (config, _name, rebuild) => new MaxNormHead(rebuild(baseOf(config)), 0)],
 ]);
+
+/** The config of the head a wrapper head was built around. */
+function baseOf(config: HeadConfig): HeadConfig {
+  return config.base as HeadConfig;
+}
 
 function disposeHead(head: ClassifierHead): void {
   for (const p of head.parameters()) p.variable.dispose();

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { LtError, type ClassifierHead, type DenseFold, type NamedVariable } from '@lt/core';
+import { denseOf, HeadWrapper, type ClassifierHead, type DenseFold, type NamedVariable } from '@lt/core';
+
 
 /** Options of an `LwsHead`. */
 export interface LwsHeadOptions {
@@ -21,17 +22,9 @@ export interface LwsHeadConfig {
 }
 
 /** The wrapped head's parameters with their lr multipliers scaled by `factor` (a parameter group's lr factor). */
-function scaledParameters(head: ClassifierHead, factor: number): NamedVariable[] {
+export function scaledParameters(head: ClassifierHead, factor: number): NamedVariable[] {
   if (factor === 1) return head.parameters();
   return head.parameters().map((p) => ({ ...p, lrMultiplier: (p.lrMultiplier ?? 1) * factor }));
-}
-
-/** The wrapped head's dense fold; an error naming both heads when the wrapped one cannot be folded. */
-function foldInner(inner: ClassifierHead, wrapper: string): DenseFold {
-  if (inner.foldToDense === undefined) {
-    throw new LtError('HEAD_NOT_FOLDABLE', `the ${wrapper} head wraps a head of kind '${String(inner.config.kind)}' that cannot be folded into a dense layer`);
-  }
-  return inner.foldToDense();
 }
 
 // tf variable names are process-global; the checkpoint-level name is the NamedVariable name.
@@ -42,22 +35,14 @@ let instances = 0;
  * bias included, by a per-class scale s ∈ R^C initialised to 1. Parameters: the wrapped head's (lr factor
  * `classifierLrFactor`) and `${name}.lws_scale` (lr factor `lwsLrFactor`).
  */
-export class LwsHead implements ClassifierHead {
-  readonly name: string;
-  readonly numClasses: number;
-  readonly featureDim: number;
+export class LwsHead extends HeadWrapper {
   readonly scale: tf.Variable<tf.Rank.R1>;
   readonly config: Readonly<LwsHeadConfig> & Readonly<Record<string, unknown>>;
 
-  constructor(
-    readonly inner: ClassifierHead,
-    options: LwsHeadOptions = {},
-  ) {
-    this.name = inner.name;
-    this.numClasses = inner.numClasses;
-    this.featureDim = inner.featureDim;
+  constructor(inner: ClassifierHead, options: LwsHeadOptions = {}) {
+    super(inner);
     const id = ++instances;
-    // Inside tidy, so the ones tensor the variable is made from is freed (found by @lt/testkit's leak check).
+    // tf.variable shares the initial tensor's data: created inside a tidy, the initial tensor itself is freed.
     this.scale = tf.tidy(() => tf.variable(tf.ones([inner.numClasses]), true, `${inner.name}.lws_scale/lws_${id}`, 'float32')) as tf.Variable<tf.Rank.R1>;
     this.config = {
       kind: 'lws',
@@ -69,46 +54,33 @@ export class LwsHead implements ClassifierHead {
     };
   }
 
-  /** The wrapped head's direction weights (the scale is applied to the logits, not stored in them). */
-  get weight(): tf.Variable<tf.Rank.R2> {
-    return this.inner.weight;
-  }
-
-  get bias(): tf.Variable<tf.Rank.R1> {
-    return this.inner.bias;
-  }
-
   /** Logits s ⊙ (inner logits): every class's logit, bias included, times its scale. */
-  apply(features: tf.Tensor2D): tf.Tensor2D {
+  override apply(features: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => tf.mul(this.inner.apply(features), this.scale) as tf.Tensor2D);
   }
 
-  /** The wrapped head's dense fold with row k of the weight and bias k multiplied by s_k. */
-  foldToDense(): DenseFold {
-    const inner = foldInner(this.inner, 'lws');
-    const folded = tf.tidy(() => ({
-      weight: tf.mul(inner.weight, tf.reshape(this.scale, [this.numClasses, 1])) as tf.Tensor2D,
-      bias: tf.mul(inner.bias, this.scale) as tf.Tensor1D,
-    }));
-    tf.dispose([inner.weight, inner.bias]);
-    return folded;
-  }
-
   /** The norms of the effective class vectors: |s_k|·‖w_k‖ (from the wrapped head's norms). */
-  weightNorms(): number[] {
+  override weightNorms(): number[] {
     const scale = this.scale.dataSync();
     return this.inner.weightNorms().map((norm, k) => Math.abs(scale[k]) * norm);
   }
 
-  parameters(): NamedVariable[] {
+  override parameters(): NamedVariable[] {
     return [
       ...scaledParameters(this.inner, this.config.classifierLrFactor),
       { name: `${this.name}.lws_scale`, variable: this.scale, lrMultiplier: this.config.lwsLrFactor },
     ];
   }
 
-  buffers(): NamedVariable[] {
-    return this.inner.buffers();
+  /** The wrapped head's dense layer with row k and bias k multiplied by s_k. */
+  foldToDense(): DenseFold {
+    const inner = denseOf(this.inner);
+    const folded = tf.tidy(() => ({
+      weight: tf.mul(inner.weight, tf.expandDims(this.scale, 1)) as tf.Tensor2D,
+      bias: tf.mul(inner.bias, this.scale) as tf.Tensor1D,
+    }));
+    tf.dispose([inner.weight, inner.bias]);
+    return folded;
   }
 
   /** Frees the scale (the wrapped head's variables belong to the wrapped head). */
@@ -121,49 +93,23 @@ export class LwsHead implements ClassifierHead {
  * A head that only changes the learning rate of another head's parameters (a separate parameter group for the
  * classifier without LWS): everything else — logits, norms, config — is the wrapped head's.
  */
-export class LrScaledHead implements ClassifierHead {
-  readonly name: string;
-  readonly numClasses: number;
-  readonly featureDim: number;
+export class LrScaledHead extends HeadWrapper {
   readonly config: Readonly<Record<string, unknown>>;
 
   constructor(
-    readonly inner: ClassifierHead,
+    inner: ClassifierHead,
     readonly lrFactor: number,
   ) {
-    this.name = inner.name;
-    this.numClasses = inner.numClasses;
-    this.featureDim = inner.featureDim;
+    super(inner);
     this.config = inner.config;
   }
 
-  get weight(): tf.Variable<tf.Rank.R2> {
-    return this.inner.weight;
-  }
-
-  get bias(): tf.Variable<tf.Rank.R1> {
-    return this.inner.bias;
-  }
-
-  /** The wrapped head's logits, unchanged. */
-  apply(features: tf.Tensor2D): tf.Tensor2D {
-    return this.inner.apply(features);
-  }
-
-  weightNorms(): number[] {
-    return this.inner.weightNorms();
-  }
-
-  /** The wrapped head's dense fold (the lr factor does not change the logits). */
-  foldToDense(): DenseFold {
-    return foldInner(this.inner, 'lr-scaled');
-  }
-
-  parameters(): NamedVariable[] {
+  override parameters(): NamedVariable[] {
     return scaledParameters(this.inner, this.lrFactor);
   }
 
-  buffers(): NamedVariable[] {
-    return this.inner.buffers();
+  /** The wrapped head's dense layer (only the learning rate differs). */
+  foldToDense(): DenseFold {
+    return denseOf(this.inner);
   }
 }

@@ -1,0 +1,4 @@
+import { packageVersion } from '@lt/core';
+
+/** The installed version of @lt/decoupling. */
+export const version: string = packageVersion(import.meta.url);

@@ -1,0 +1,40 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { denseOf, HeadWrapper, type ClassifierHead, type DenseFold, type NamedVariable } from '@lt/core';
+import { maxNormProject } from './maxNorm.js';
+
+let instances = 0;
+
+/**
+ * The kept stage-1 classifier under a MaxNorm constraint. The threshold, fixed when the head is built (stage-2 start),
+ * is a buffer `${name}.maxnorm_threshold`, so it is saved with every checkpoint and restored on resume.
+ */
+export class MaxNormHead extends HeadWrapper {
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly threshold: tf.Variable<tf.Rank.R0>;
+
+  constructor(inner: ClassifierHead, threshold: number) {
+    super(inner);
+    const id = ++instances;
+    this.threshold = tf.tidy(() => tf.variable(tf.scalar(threshold), false, `${inner.name}.maxnorm_threshold/wb_${id}`)) as tf.Variable<tf.Rank.R0>;
+    this.config = { kind: 'max-norm', numClasses: inner.numClasses, featureDim: inner.featureDim, base: inner.config };
+  }
+
+  /** Projects the weight rows onto the ball of radius `threshold` (the bias is never projected). */
+  project(): void {
+    const limit = this.threshold.dataSync()[0];
+    tf.tidy(() => this.inner.weight.assign(maxNormProject(this.inner.weight, limit)));
+  }
+
+  override buffers(): NamedVariable[] {
+    return [...this.inner.buffers(), { name: `${this.name}.maxnorm_threshold`, variable: this.threshold }];
+  }
+
+  foldToDense(): DenseFold {
+    return denseOf(this.inner);
+  }
+
+  /** Frees the threshold (the wrapped head's variables belong to it). */
+  dispose(): void {
+    this.threshold.dispose();
+  }
+}
