@@ -22,7 +22,7 @@ const registry: Readonly<Record<string, (options: Record<string, unknown>) => Pl
   lws: (options) => lws(options as Parameters<typeof lws>[0]),
   la: (options) => logitAdjusted(options as Parameters<typeof logitAdjusted>[0]),
   'posthoc-la': (options) => posthocAdjust(options as Parameters<typeof posthocAdjust>[0]),
-  'balanced-softmax': () => balancedSoftmax(),
+  'balanced-softmax': (options) => balancedSoftmax(options as Record<string, never>),
   'ldam-drw': (options) => ldamDrw(options as Parameters<typeof ldamDrw>[0]),
   wb: (options) => weightBalancing(options as Parameters<typeof weightBalancing>[0]),
 };

@@ -129,7 +129,7 @@ export const posthocAdjust = (options: Partial<LogitAdjustOptionsT> = {}): Plugi
   definePlugin(PosthocAdjustPlugin, PosthocAdjustOptions, options);
 
 /** The Balanced Softmax loss (replaces the stage's loss). */
-export const balancedSoftmax = (): PluginSpec => definePlugin(BalancedSoftmaxPlugin);
+export const balancedSoftmax = (options?: Record<string, never>): PluginSpec => definePlugin(BalancedSoftmaxPlugin, undefined, options);
 
 /** LDAM with deferred re-weighting, on the cosine head (replaces the head, loss and schedule). */
 export const ldamDrw = (options: Partial<LdamDrwOptionsT> = {}): PluginSpec => definePlugin(LdamDrwPlugin, LdamDrwOptions, options);
