@@ -5,3 +5,8 @@ export { loadConfigFile, validateConfig } from './loadConfig.js';
 export { cliConfigSchema, type CliConfig, type CliStage } from './schema.js';
 export { manyMediumFewTable } from './table.js';
 export { ProgressPrinter } from './progress.js';
+export { sweep, sweepHelp } from './sweep/sweepCommand.js';
+export { worker, workerHelp } from './sweep/worker.js';
+export { compare, compareHelp } from './compare/compare.js';
+export { loadSweepFile, sweepCells, cellName, cellConfig, gridPoints, sweepFileSchema, type SweepFile, type SweepCell } from './sweep/sweepFile.js';
+export { planSweep, type SweepUnit } from './sweep/plan.js';
