@@ -6,7 +6,7 @@ import { LtError, type RunReport } from '@lt/core';
 export interface CompareRun {
   readonly dir: string;
   readonly method: string;
-  /** Grid values other than `method` and `seed`. */
+  /** Grid values other than `method`, `seed` and stage plugins. */
   readonly params: Readonly<Record<string, unknown>>;
   readonly seed: number;
   readonly top1: number;
@@ -35,7 +35,8 @@ async function readReport(dir: string): Promise<RunReport | undefined> {
 
 function fromReport(dir: string, report: RunReport, method: string, values: Readonly<Record<string, unknown>>): CompareRun {
   const { final } = report.stages[report.stages.length - 1];
-  const { method: _m, seed: _s, ...params } = values;
+  // Method and seed are what groups and averages; a stage's plugins are the method's label already.
+  const params = Object.fromEntries(Object.entries(values).filter(([key]) => key !== 'method' && key !== 'seed' && !/^stages\.\d+\.plugins$/.test(key)));
   return {
     dir,
     method,

@@ -25,14 +25,16 @@ export class SweepProgress {
     return unit.config.stages!.slice(inherited);
   }
 
-  /** Seconds of training left, spread over the lanes; undefined until every stage's epoch time has been seen. */
+  /** Seconds of training left, spread over the lanes (a stage not seen yet counts at the mean epoch time); undefined before any epoch. */
   eta(): number | undefined {
+    const rates = [...this.perEpoch.values()];
+    if (rates.length === 0) return undefined;
+    const fallback = { seconds: rates.reduce((a, r) => a + r.seconds / r.count, 0), count: rates.length };
     let seconds = 0;
     for (const unit of this.units) {
       if (this.finished.has(unit.id)) continue;
       for (const stage of this.ownStages(unit)) {
-        const rate = this.perEpoch.get(stage.name);
-        if (rate === undefined) return undefined;
+        const rate = this.perEpoch.get(stage.name) ?? fallback;
         const left = stage.epochs - (this.epochsDone.get(unit.id)?.get(stage.name) ?? 0);
         seconds += left * (rate.seconds / rate.count);
       }

@@ -22,7 +22,7 @@ export type SweepFile = z.output<typeof sweepFileSchema>;
 export interface SweepCell {
   readonly name: string;
   readonly values: Readonly<Record<string, unknown>>;
-  /** The recipe name for comparisons: the grid's or the base's `method`, or `stages` when the stages are explicit. */
+  /** The recipe name for comparisons: the grid's or the base's `method`, else the last stage's plugins (`ce+samn`). */
   readonly method: string;
   readonly config: CliConfig;
 }
@@ -92,12 +92,16 @@ export function cellConfig(file: SweepFile, values: Readonly<Record<string, unkn
   return validateConfig({ ...rest, model: config.model ?? defaultModel(config.dataset.name), stages }, source);
 }
 
+/** A method label for explicit stages: the last stage's plugins, `ce+samn`. */
+const pluginsLabel = (config: CliConfig): string =>
+  config.stages![config.stages!.length - 1].plugins.map((p) => (typeof p === 'string' ? p : p.name)).join('+');
+
 /** Expands a sweep file into its cells (each validated; errors name the file, the cell and the path). */
 export function sweepCells(file: SweepFile, path: string): SweepCell[] {
   const cells = gridPoints(file.grid).map((values) => {
     const name = cellName(values);
     const config = cellConfig(file, values, `${path} (cell ${name})`);
-    const method = values.method ?? file.base.method ?? (file.base.stages === undefined ? 'ce+samn' : 'stages');
+    const method = values.method ?? file.base.method ?? (file.base.stages === undefined ? 'ce+samn' : pluginsLabel(config));
     return { name, values, method: typeof method === 'string' ? method : JSON.stringify(method), config };
   });
   const seen = new Set<string>();
