@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { cellConfig, cellName, gridPoints, loadSweepFile, sweepCells, type SweepFile } from './sweepFile.js';
 import { planSweep } from './plan.js';
 
@@ -58,6 +59,15 @@ describe('sweep file', () => {
 });
 
 describe('planSweep', () => {
+  it('plans examples/sensitivity: 72 cells on 3 shared stage-1 runs, one per seed', async () => {
+    const path = fileURLToPath(new URL('../../../../examples/sensitivity/sweep.yaml', import.meta.url));
+    const units = planSweep(sweepCells(await loadSweepFile(path), path));
+    expect(units.filter((u) => u.kind === 'cell')).toHaveLength(72);
+    expect(units.filter((u) => u.kind === 'prefix').map((u) => [u.config.seed, u.config.stages!.map((s) => s.name)])).toEqual([
+      [0, ['representation']], [1, ['representation']], [2, ['representation']],
+    ]);
+  });
+
   it('trains a stage prefix once for the cells that agree on it, per seed', () => {
     const cells = sweepCells(sweep({ method: ['ce', 'ce+samn'], seed: [0, 1], 'stages.1.lr': [0.001, 0.01] }), 's.yaml');
     const units = planSweep(cells);
