@@ -47,7 +47,10 @@ export async function worker(argv: string[], out: NodeJS.WritableStream = proces
     queueName,
     async (job) => {
       out.write(`${job.id}: ${job.data.dir} (attempt ${job.attemptsMade + 1})\n`);
-      const child = startUnitChild(job.data, threads, (message) => void job.updateProgress(message));
+      const child = startUnitChild(job.data, threads, (message) => {
+        if (message.type === 'stage' && message.startEpoch > 0) out.write(`${job.id}: stage ${message.stage} resumes at epoch ${message.startEpoch + 1}\n`);
+        void job.updateProgress(message);
+      });
       children.add(child);
       try {
         await child.done;
