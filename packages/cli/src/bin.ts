@@ -2,13 +2,19 @@
 import { LtError } from '@lt/core';
 import { train } from './train.js';
 import { exportCommand } from './export.js';
+import { sweep } from './sweep/sweepCommand.js';
+import { worker } from './sweep/worker.js';
+import { compare } from './compare/compare.js';
 
 const [command, ...rest] = process.argv.slice(2);
-const usage = 'Usage: lt train [options]   (lt train --help for the options)\n';
+const usage = 'Usage: lt train|export|sweep|worker|compare [options]   (lt <command> --help for the options)\n';
 
 async function main(): Promise<number> {
   if (command === 'train') return train(rest);
   if (command === 'export') return exportCommand(rest);
+  if (command === 'sweep') return sweep(rest);
+  if (command === 'worker') return worker(rest);
+  if (command === 'compare') return compare(rest);
   if (command === undefined || command === '--help' || command === '-h') {
     process.stdout.write(usage);
     return command === undefined ? 1 : 0;

@@ -10,3 +10,8 @@ export { exportCommand, exportHelp } from './export.js';
 export { exportRun, type ExportResult, type ExportedClasses } from './export/exportRun.js';
 export { rebuildModel, readManifest, type RebuiltModel } from './export/rebuildModel.js';
 export { rebuildHead, registerHeadRebuilder, type HeadRebuilder, type HeadConfig } from './export/heads.js';
+export { sweep, sweepHelp } from './sweep/sweepCommand.js';
+export { worker, workerHelp } from './sweep/worker.js';
+export { compare, compareHelp } from './compare/compare.js';
+export { loadSweepFile, sweepCells, cellName, cellConfig, gridPoints, sweepFileSchema, type SweepFile, type SweepCell } from './sweep/sweepFile.js';
+export { planSweep, type SweepUnit } from './sweep/plan.js';

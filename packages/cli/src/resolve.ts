@@ -3,7 +3,7 @@ import type { TrainFlags } from './args.js';
 import { loadConfigFile, validateConfig } from './loadConfig.js';
 import { defaultModel, methodStages } from './defaults.js';
 import { pluginFromConfig } from './plugins.js';
-import type { CliConfig } from './schema.js';
+import type { CliConfig, CliStage } from './schema.js';
 import { datasetFromConfig } from './datasets.js';
 import { modelFromConfig } from './models.js';
 
@@ -29,10 +29,7 @@ export async function resolveCliConfig(flags: TrainFlags): Promise<CliConfig> {
     ...(flags.out !== undefined && { out: flags.out }),
   };
   const config = validateConfig(merged, flags.config === undefined ? 'flags' : `${source} with flags`);
-  if (config.stages !== undefined && config.method !== undefined) {
-    throw new LtError('CONFIG_INVALID', `${source}: give either 'method' or 'stages', not both`);
-  }
-  const stages = config.stages ?? methodStages(config.method ?? 'ce+samn', config.dataset.name, config.dataset.imbalance ?? 100);
+  const stages = resolveStages(config, source);
   if (flags.epochs !== undefined) {
     if (flags.epochs.length > stages.length) {
       throw new LtError('CLI_ARGS', `--epochs gives ${flags.epochs.length} values but the run has ${stages.length} stages`);
@@ -40,6 +37,14 @@ export async function resolveCliConfig(flags: TrainFlags): Promise<CliConfig> {
     flags.epochs.forEach((epochs, i) => (stages[i] = { ...stages[i], epochs }));
   }
   return { ...config, model: config.model ?? defaultModel(config.dataset.name), stages };
+}
+
+/** The stages a configuration runs: its own `stages`, or its `method`'s recipe (default `ce+samn`); `source` names it in errors. */
+export function resolveStages(config: CliConfig, source: string): CliStage[] {
+  if (config.stages !== undefined && config.method !== undefined) {
+    throw new LtError('CONFIG_INVALID', `${source}: give either 'method' or 'stages', not both`);
+  }
+  return config.stages ?? methodStages(config.method ?? 'ce+samn', config.dataset.name, config.dataset.imbalance ?? 100);
 }
 
 /** The run directory used when none is given: runs/<dataset>-lt-<UTC time>. */

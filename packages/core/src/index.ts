@@ -61,6 +61,8 @@ export { selectBackend, type BackendChoice, type BackendInfo } from './backend/s
 export { WASM_KERNELS_ENV } from './backend/native/load.js';
 export { resolveRunConfig, runConfigSchema, type RunConfig, type StageConfig, type ResolvedRunConfig } from './engine/config.js';
 export { createRun, Run, type StartOptions } from './engine/run.js';
+export { lineChart, type LineChartSpec, type ChartSeries } from './report/svgChart.js';
+export { htmlPage } from './report/html.js';
 export type { EpochRecord, StageReport, RunReport, RunManifest, ProgressEvent } from './engine/records.js';
 export { version, packageVersion } from './version.js';
 export { conv2d, type Conv2DPad } from './ops/conv2d.js';

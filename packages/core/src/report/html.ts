@@ -55,11 +55,7 @@ export function reportHtml(report: Pick<RunReport, 'manifest' | 'stages'>): stri
     yTitle: 'images',
     series: [{ name: 'train count', values: axis.points(manifest.classCounts) }],
   });
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>lt run report — ${manifest.dataset.name}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:780px;margin:2em auto;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}td:first-child{text-align:left}</style>
-</head><body>
-<h1>lt run report</h1>
+  return htmlPage(`lt run report — ${manifest.dataset.name}`, `<h1>lt run report</h1>
 <p>${manifest.dataset.name} · ${manifest.model.name} · seed ${manifest.seed} · backend ${manifest.backend.name} · lt ${manifest.lt.version} · ${manifest.createdAt}</p>
 <h2>Top-1 accuracy (%) at the final epoch</h2>
 <table><tr><th>stage</th><th>overall</th><th>many</th><th>medium</th><th>few</th><th>best epoch (selected on test)</th></tr>
@@ -69,7 +65,16 @@ ${stages.map(stageRow).join('\n')}
 ${accuracy}
 ${norms}
 ${counts}
-${classTable(order, manifest, stages)}
+${classTable(order, manifest, stages)}`);
+}
+
+/** A self-contained report page (no scripts, no network): the shell of report.html and compare.html. */
+export function htmlPage(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${title}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:780px;margin:2em auto;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}td:first-child{text-align:left}</style>
+</head><body>
+${body}
 </body></html>
 `;
 }

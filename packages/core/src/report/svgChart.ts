@@ -2,6 +2,8 @@
 export interface ChartSeries {
   readonly name: string;
   readonly values: ReadonlyArray<number | null>;
+  /** A shaded range around the line (e.g. mean ± std over seeds), per x position. */
+  readonly band?: { readonly lower: ReadonlyArray<number | null>; readonly upper: ReadonlyArray<number | null> };
 }
 
 /** A line chart over categorical x positions. */
@@ -36,7 +38,8 @@ function niceTicks(low: number, high: number, count = 5): number[] {
 
 /** Renders a self-contained SVG line chart (no scripts, no external resources). */
 export function lineChart(spec: LineChartSpec): string {
-  const all = spec.series.flatMap((s) => s.values.filter((v): v is number => v !== null && Number.isFinite(v)));
+  const finite = (vs: ReadonlyArray<number | null>) => vs.filter((v): v is number => v !== null && Number.isFinite(v));
+  const all = spec.series.flatMap((s) => [...finite(s.values), ...finite(s.band?.upper ?? [])]);
   const [yLow, yHigh] = spec.yRange ?? [0, Math.max(1e-9, ...all) * 1.05];
   const plotW = WIDTH - MARGIN.left - MARGIN.right;
   const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
@@ -67,6 +70,14 @@ export function lineChart(spec: LineChartSpec): string {
     const points = series.values
       .map((v, i) => (v === null || !Number.isFinite(v) ? null : `${x(i).toFixed(1)},${y(v).toFixed(1)}`))
       .filter((p): p is string => p !== null);
+    if (series.band !== undefined) {
+      const { lower, upper } = series.band;
+      const at = (vs: ReadonlyArray<number | null>, i: number) => (vs[i] === null || !Number.isFinite(vs[i]) ? null : `${x(i).toFixed(1)},${y(vs[i]!).toFixed(1)}`);
+      const top = upper.map((_, i) => at(upper, i));
+      const bottom = lower.map((_, i) => at(lower, i)).reverse();
+      const outline = [...top, ...bottom].filter((p): p is string => p !== null);
+      parts.push(`<polygon class="band" fill="${color}" fill-opacity="0.15" stroke="none" points="${outline.join(' ')}"/>`);
+    }
     parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${points.join(' ')}"/>`);
     for (const p of points) {
       const [px, py] = p.split(',');
