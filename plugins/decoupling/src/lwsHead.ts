@@ -65,6 +65,7 @@ export class LwsHead extends HeadWrapper {
     return this.inner.weightNorms().map((norm, k) => Math.abs(scale[k]) * norm);
   }
 
+  /** The wrapped head's parameters (at the classifier lr factor) and the LWS scale. */
   override parameters(): NamedVariable[] {
     return [
       ...scaledParameters(this.inner, this.config.classifierLrFactor),
@@ -104,6 +105,7 @@ export class LrScaledHead extends HeadWrapper {
     this.config = inner.config;
   }
 
+  /** The wrapped head's parameters, their lr multipliers scaled by `lrFactor`. */
   override parameters(): NamedVariable[] {
     return scaledParameters(this.inner, this.lrFactor);
   }

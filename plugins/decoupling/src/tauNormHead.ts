@@ -32,6 +32,7 @@ export class TauNormHead extends HeadWrapper {
     return this.choice.tau;
   }
 
+  /** Logits f·w̃ᵀ with the τ-normalised rows and no bias. */
   override apply(features: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => tf.matMul(features, tauNormalize(this.inner.weight, this.tau), false, true));
   }
@@ -41,6 +42,7 @@ export class TauNormHead extends HeadWrapper {
     return this.inner.weightNorms().map((norm) => norm ** (1 - this.tau));
   }
 
+  /** The wrapped head's parameters at lr factor 0: τ-norm trains nothing. */
   override parameters(): NamedVariable[] {
     return scaledParameters(this.inner, 0);
   }

@@ -16,6 +16,7 @@ export function glmcLargeScaleSchedule({ lr, epochs, warmupEpochs = 10 }: { lr: 
   };
 }
 
+/** Options of `glmcSchedule()`: the warm-up length of GLMC's large-scale schedule. */
 export const glmcScheduleOptionsSchema = z.strictObject({
   /** Warm-up epochs W: epochs 1..W+1 run at lr·n/W after epoch 0 at lr (the reference: 10). */
   warmupEpochs: z.number().int().positive().default(10),

@@ -14,6 +14,7 @@ export class CosineHead extends HeadWrapper {
     this.config = { kind: 'cosine', numClasses: inner.numClasses, featureDim: inner.featureDim, base: inner.config };
   }
 
+  /** Cosine logits: unit-norm features times unit-norm class rows. */
   override apply(features: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => tf.matMul(unitRows(features), unitRows(this.inner.weight), false, true));
   }
@@ -23,10 +24,12 @@ export class CosineHead extends HeadWrapper {
     return new Array<number>(this.numClasses).fill(1);
   }
 
+  /** The wrapped head's weight rows (the bias is unused by a cosine head). */
   override parameters(): NamedVariable[] {
     return this.inner.parameters().filter((p) => p.variable !== this.inner.bias);
   }
 
+  /** The wrapped head's buffers and its bias, kept in checkpoints but not trained. */
   override buffers(): NamedVariable[] {
     return [...this.inner.buffers(), ...this.inner.parameters().filter((p) => p.variable === this.inner.bias)];
   }
@@ -48,6 +51,7 @@ export class ShiftedHead extends HeadWrapper {
     this.config = { kind, numClasses: inner.numClasses, featureDim: inner.featureDim, shift: Array.from(shift), base: inner.config };
   }
 
+  /** The wrapped head's logits plus the fixed per-class shift. */
   override apply(features: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => tf.add(this.inner.apply(features), tf.tensor1d(Array.from(this.offset))));
   }

@@ -25,10 +25,12 @@ export class MaxNormHead extends HeadWrapper {
     tf.tidy(() => this.inner.weight.assign(maxNormProject(this.inner.weight, limit)));
   }
 
+  /** The wrapped head's buffers and the MaxNorm threshold. */
   override buffers(): NamedVariable[] {
     return [...this.inner.buffers(), { name: `${this.name}.maxnorm_threshold`, variable: this.threshold }];
   }
 
+  /** The wrapped head's dense layer (MaxNorm changes the weights, not how logits are computed). */
   foldToDense(): DenseFold {
     return denseOf(this.inner);
   }

@@ -65,7 +65,7 @@ export function compareHtml(groups: readonly CompareGroup[], spreads: readonly M
     (g) => `<tr><td>${escape(g.method)}</td><td>${escape(paramsText(g.params))}</td><td>${g.seeds.length}</td><td>${pctText(g.overall)}</td><td>${pctText(g.many)}</td><td>${pctText(g.medium)}</td><td>${pctText(g.few)}</td></tr>`,
   );
   const spreadRows = spreads.map(
-    (s) => `<tr><td>${escape(s.method)}</td><td>${(100 * s.best.mean).toFixed(2)} (${escape(paramsText(s.best.params))})</td><td>${(100 * s.worst.mean).toFixed(2)} (${escape(paramsText(s.worst.params))})</td><td>${(100 * s.spread).toFixed(2)}</td></tr>`,
+    (s) => `<tr><td>${escape(s.method)}</td><td>${(100 * s.best.mean).toFixed(2)} (${escape(paramsText(s.best.params) || '–')})</td><td>${(100 * s.worst.mean).toFixed(2)} (${escape(paramsText(s.worst.params) || '–')})</td><td>${(100 * s.spread).toFixed(2)}</td></tr>`,
   );
   const curves = sensitivityCharts(groups);
   return htmlPage('lt compare', `<h1>lt compare</h1>

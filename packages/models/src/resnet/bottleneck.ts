@@ -5,6 +5,7 @@ import { BatchNormLayer } from '../layers/batchNorm.js';
 import { collectBuffers, collectParameters, type VariableOwner } from '../variables.js';
 import { ProjectionShortcut } from './projectionShortcut.js';
 
+/** Options of a `Bottleneck` block. */
 export interface BottleneckOptions {
   /** Stable name prefix, e.g. `backbone.layer2.0`. */
   readonly name: string;

@@ -4,11 +4,13 @@ import { withLinearHead } from '../parts.js';
 import { rejectUnknownOptions, requirePositiveIntegers } from '../options.js';
 import { ResNetImageNetBackbone, type ResNetImageNetArchitecture } from './resnetImageNet.js';
 
+/** Options of `resnet10()` and `resnet50()`. */
 export interface ResNetImageNetOptions {
   /** Stem width and planes of the first stage; stage s has width·2^s. Default 64 (the reference); small for tests. */
   readonly width?: number;
 }
 
+/** Options of `resnext50()`: the ResNet options plus the grouped convolution's shape. */
 export interface ResNeXtOptions extends ResNetImageNetOptions {
   /** Groups of every 3×3 conv. Default 32. */
   readonly groups?: number;

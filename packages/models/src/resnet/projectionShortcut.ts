@@ -4,6 +4,7 @@ import { ConvLayer, type ConvInit } from '../layers/conv.js';
 import { BatchNormLayer } from '../layers/batchNorm.js';
 import { collectBuffers, collectParameters, type VariableOwner } from '../variables.js';
 
+/** Options of a `ProjectionShortcut` (conv1×1 → BN). */
 export interface ProjectionShortcutOptions {
   /** The block's name prefix; variables are `<name>.downsample.0.weight` (conv) and `<name>.downsample.1.*` (BN). */
   readonly name: string;

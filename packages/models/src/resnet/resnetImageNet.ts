@@ -12,6 +12,7 @@ export type ImageNetBlocks =
   | { readonly kind: 'basic' }
   | { readonly kind: 'bottleneck'; readonly groups: number; readonly widthPerGroup: number };
 
+/** What distinguishes ResNet-10, ResNet-50 and ResNeXt-50: block kind, blocks per stage, base width. */
 export interface ResNetImageNetArchitecture {
   readonly blocks: ImageNetBlocks;
   /** BasicBlocks or bottlenecks per stage, e.g. [3, 4, 6, 3]. */
