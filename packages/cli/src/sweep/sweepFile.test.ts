@@ -59,13 +59,12 @@ describe('sweep file', () => {
 });
 
 describe('planSweep', () => {
-  it('plans examples/sensitivity: 72 cells on 3 shared stage-1 runs, one per seed', async () => {
+  it('plans examples/sensitivity: 90 cells on 6 shared stage-1 runs, CE and weight balancing\'s per seed', async () => {
     const path = fileURLToPath(new URL('../../../../examples/sensitivity/sweep.yaml', import.meta.url));
     const units = planSweep(sweepCells(await loadSweepFile(path), path));
-    expect(units.filter((u) => u.kind === 'cell')).toHaveLength(72);
-    expect(units.filter((u) => u.kind === 'prefix').map((u) => [u.config.seed, u.config.stages!.map((s) => s.name)])).toEqual([
-      [0, ['representation']], [1, ['representation']], [2, ['representation']],
-    ]);
+    expect(units.filter((u) => u.kind === 'cell')).toHaveLength(5 * 3 * 6);
+    const prefixes = units.filter((u) => u.kind === 'prefix').map((u) => [u.config.seed, u.config.stages![0].weightDecay]);
+    expect(prefixes.sort()).toEqual([[0, 5e-4], [0, 5e-3], [1, 5e-4], [1, 5e-3], [2, 5e-4], [2, 5e-3]]);
   });
 
   it('trains a stage prefix once for the cells that agree on it, per seed', () => {
