@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { LtError } from '@lt/core';
+import { parseCommandArgs, numberFlag } from './commandArgs.js';
 
 /** Flags of `lt train`, as typed on the command line. */
 export interface TrainFlags {
@@ -19,56 +18,42 @@ export interface TrainFlags {
   readonly help: boolean;
 }
 
-function toNumber(flag: string, value: string | undefined, integer: boolean): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
-    throw new LtError('CLI_ARGS', `--${flag} expects ${integer ? 'an integer' : 'a number'}, got '${value}'`);
-  }
-  return n;
-}
-
 /** Parses `lt train` arguments; unknown flags are an error naming them. */
 export function parseTrainArgs(argv: string[]): TrainFlags {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        config: { type: 'string', short: 'c' },
-        dataset: { type: 'string' },
-        'data-dir': { type: 'string' },
-        imbalance: { type: 'string' },
-        'image-size': { type: 'string' },
-        cache: { type: 'string' },
-        model: { type: 'string' },
-        epochs: { type: 'string' },
-        method: { type: 'string', short: 'm' },
-        backend: { type: 'string' },
-        seed: { type: 'string' },
-        out: { type: 'string', short: 'o' },
-        resume: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new LtError('CLI_ARGS', `${(error as Error).message}. Run 'lt train --help' for the flags.`);
-  }
+  const parsed = parseCommandArgs('train', {
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      config: { type: 'string', short: 'c' },
+      dataset: { type: 'string' },
+      'data-dir': { type: 'string' },
+      imbalance: { type: 'string' },
+      'image-size': { type: 'string' },
+      cache: { type: 'string' },
+      model: { type: 'string' },
+      epochs: { type: 'string' },
+      method: { type: 'string', short: 'm' },
+      backend: { type: 'string' },
+      seed: { type: 'string' },
+      out: { type: 'string', short: 'o' },
+      resume: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   const v = parsed.values;
   return {
     config: v.config,
     dataset: v.dataset,
     dataDir: v['data-dir'],
-    imbalance: toNumber('imbalance', v.imbalance, false),
-    imageSize: toNumber('image-size', v['image-size'], true),
+    imbalance: numberFlag('imbalance', v.imbalance),
+    imageSize: numberFlag('image-size', v['image-size'], { integer: true }),
     cache: v.cache,
     model: v.model,
-    epochs: v.epochs?.split(',').map((e) => toNumber('epochs', e, true) as number),
+    epochs: v.epochs?.split(',').map((e) => numberFlag('epochs', e, { integer: true }) as number),
     method: v.method,
     backend: v.backend,
-    seed: toNumber('seed', v.seed, true),
+    seed: numberFlag('seed', v.seed, { integer: true }),
     out: v.out,
     resume: v.resume ?? false,
     help: v.help ?? false,

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from './commandArgs.js';
 import { LtError } from '@lt/core';
 import { exportRun } from './export/exportRun.js';
 
@@ -14,17 +14,12 @@ Writes a trained run as a plain tfjs LayersModel (model.json + weights.bin, logi
 
 /** Runs `lt export`; returns the process exit code. */
 export async function exportCommand(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: { out: { type: 'string', short: 'o' }, stage: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
-    });
-  } catch (error) {
-    throw new LtError('CLI_ARGS', `${(error as Error).message}. Run 'lt export --help' for the flags.`);
-  }
+  const parsed = parseCommandArgs('export', {
+    args: argv,
+    strict: true,
+    allowPositionals: true,
+    options: { out: { type: 'string', short: 'o' }, stage: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+  });
   if (parsed.values.help) {
     out.write(exportHelp);
     return 0;

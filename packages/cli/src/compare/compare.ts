@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../commandArgs.js';
 import { LtError, writeFileAtomic } from '@lt/core';
 import { collectRuns } from './collect.js';
 import { groupRuns, paramsText, pctText } from './stats.js';
@@ -27,12 +27,7 @@ function textTable(header: string[], rows: string[][]): string {
 
 /** Runs `lt compare`; returns the exit code. */
 export async function compare(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { out: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (error) {
-    throw new LtError('CLI_ARGS', `${(error as Error).message}. Run 'lt compare --help' for the flags.`);
-  }
+  const parsed = parseCommandArgs('compare', { args: argv, strict: true, allowPositionals: true, options: { out: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } } });
   if (parsed.values.help) {
     out.write(compareHelp);
     return 0;

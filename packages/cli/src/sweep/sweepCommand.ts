@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { basename, extname, join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs, numberFlag } from '../commandArgs.js';
 import { LtError, writeFileAtomic } from '@lt/core';
 import { loadSweepFile, sweepCells } from './sweepFile.js';
 import { planSweep } from './plan.js';
@@ -28,24 +28,18 @@ Options:
 
 /** Runs `lt sweep`; returns the exit code (1 when a cell failed). */
 export async function sweep(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
-  let values;
-  try {
-    values = parseArgs({
-      args: argv,
-      strict: true,
-      options: { config: { type: 'string', short: 'c' }, queue: { type: 'string' }, out: { type: 'string', short: 'o' }, parallel: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    }).values;
-  } catch (error) {
-    throw new LtError('CLI_ARGS', `${(error as Error).message}. Run 'lt sweep --help' for the flags.`);
-  }
+  const { values } = parseCommandArgs('sweep', {
+    args: argv,
+    strict: true,
+    options: { config: { type: 'string', short: 'c' }, queue: { type: 'string' }, out: { type: 'string', short: 'o' }, parallel: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
   if (values.help) {
     out.write(sweepHelp);
     return 0;
   }
   if (values.config === undefined) throw new LtError('CLI_ARGS', 'lt sweep needs --config sweep.yaml');
   const cores = availableParallelism();
-  const parallel = Number(values.parallel ?? Math.max(1, Math.floor(cores / 4)));
-  if (!Number.isInteger(parallel) || parallel < 1) throw new LtError('CLI_ARGS', `--parallel expects a positive integer, got '${values.parallel}'`);
+  const parallel = numberFlag('parallel', values.parallel, { integer: true, min: 1 }) ?? Math.max(1, Math.floor(cores / 4));
   const file = await loadSweepFile(values.config);
   const cells = sweepCells(file, values.config);
   const units = planSweep(cells);

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs, numberFlag } from '../commandArgs.js';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { LtError } from '@lt/core';
 import { startUnitChild, type UnitChild } from './childRunner.js';
@@ -22,25 +22,19 @@ Options:
 
 /** Runs `lt worker` until interrupted; returns the exit code. */
 export async function worker(argv: string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
-  let values;
-  try {
-    values = parseArgs({
-      args: argv,
-      strict: true,
-      options: { queue: { type: 'string' }, concurrency: { type: 'string' }, 'stalled-interval': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    }).values;
-  } catch (error) {
-    throw new LtError('CLI_ARGS', `${(error as Error).message}. Run 'lt worker --help' for the flags.`);
-  }
+  const { values } = parseCommandArgs('worker', {
+    args: argv,
+    strict: true,
+    options: { queue: { type: 'string' }, concurrency: { type: 'string' }, 'stalled-interval': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
   if (values.help) {
     out.write(workerHelp);
     return 0;
   }
   if (values.queue === undefined) throw new LtError('CLI_ARGS', 'lt worker needs --queue redis://HOST:PORT');
-  const concurrency = Number(values.concurrency ?? 1);
-  const stalled = Number(values['stalled-interval'] ?? 30000);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new LtError('CLI_ARGS', `--concurrency expects a positive integer, got '${values.concurrency}'`);
-  if (!Number.isInteger(stalled) || stalled < 100) throw new LtError('CLI_ARGS', `--stalled-interval expects milliseconds ≥ 100, got '${values['stalled-interval']}'`);
+  const concurrency = numberFlag('concurrency', values.concurrency, { integer: true, min: 1 }) ?? 1;
+  // Milliseconds: below 100 the lock would expire between BullMQ's own renewals.
+  const stalled = numberFlag('stalled-interval', values['stalled-interval'], { integer: true, min: 100 }) ?? 30000;
   const threads = Math.max(1, Math.floor(availableParallelism() / concurrency));
   const children = new Set<UnitChild>();
   const bull = new Worker<UnitJob>(
