@@ -1,6 +1,6 @@
 // The training steps the benchmarks time: one function per workload, each on fixed random data.
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, Sgd, softmaxCrossEntropy, type ModelParts, type ModelSpec } from '@lt/core';
+import { createRng, Sgd, softmaxCrossEntropy, variableGrads, type ModelParts, type ModelSpec } from '@lt/core';
 import { cnn, linearHead, resnet50, resnetCifar, resnext50 } from '@lt/models';
 import { glmcStepWorkload } from '@lt/glmc';
 
@@ -20,7 +20,7 @@ function modelWorkload(parts: ModelParts, shape: [number, number, number], batch
     batch,
     step: () =>
       tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(
+        const { value, grads } = variableGrads(
           () => softmaxCrossEntropy(parts.head.apply(parts.backbone.apply(x, 'train')), y),
           params.map((p) => p.variable),
         );
@@ -39,7 +39,7 @@ function linearWorkload(batch: number): Workload {
     batch,
     step: () =>
       tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => softmaxCrossEntropy(head.apply(features), y), head.parameters().map((p) => p.variable));
+        const { value, grads } = variableGrads(() => softmaxCrossEntropy(head.apply(features), y), head.parameters().map((p) => p.variable));
         sgd.step(grads, 0.01);
         return value;
       }),

@@ -67,3 +67,6 @@ export type { EpochRecord, StageReport, RunReport, RunManifest, ProgressEvent } 
 export { version, packageVersion } from './version.js';
 export { conv2d, type Conv2DPad } from './ops/conv2d.js';
 export { batchNorm, type BatchNormParams, type BatchNormOptions } from './ops/batchNorm.js';
+export { variableGrads } from './ops/variableGrads.js';
+export { relu, addRelu } from './ops/relu.js';
+export { gradientsRecording } from './ops/tape.js';

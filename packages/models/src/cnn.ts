@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Backbone, ForwardMode, ModelSpec, NamedVariable, Rng } from '@lt/core';
+import { relu, type Backbone, type ForwardMode, type ModelSpec, type NamedVariable, type Rng } from '@lt/core';
 import { ConvLayer } from './layers/conv.js';
 import { BatchNormLayer } from './layers/batchNorm.js';
+import { convBatchNorm } from './layers/convBatchNorm.js';
 import { DenseLayer } from './layers/dense.js';
 import { collectBuffers, collectParameters } from './variables.js';
 import { withLinearHead } from './parts.js';
@@ -58,8 +59,8 @@ export class CnnBackbone implements Backbone {
   apply(x: tf.Tensor4D, mode: ForwardMode): tf.Tensor2D {
     return tf.tidy(() => {
       let out = x;
-      for (const { conv, bn } of this.layers) out = tf.relu(bn.apply(conv.apply(out), mode));
-      return tf.relu(this.dense.apply(tf.reshape(out, [out.shape[0], -1])));
+      for (const { conv, bn } of this.layers) out = convBatchNorm(conv, bn, out, mode, 'relu');
+      return relu(this.dense.apply(tf.reshape(out, [out.shape[0], -1])));
     });
   }
 

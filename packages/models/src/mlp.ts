@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Backbone, ForwardMode, ModelSpec, NamedVariable, Rng } from '@lt/core';
+import { relu, type Backbone, type ForwardMode, type ModelSpec, type NamedVariable, type Rng } from '@lt/core';
 import { DenseLayer } from './layers/dense.js';
 import { collectBuffers, collectParameters } from './variables.js';
 import { withLinearHead } from './parts.js';
@@ -32,7 +32,7 @@ export class MlpBackbone implements Backbone {
     void mode;
     return tf.tidy(() => {
       let out: tf.Tensor2D = tf.reshape(x, [x.shape[0], -1]);
-      for (const layer of this.layers) out = tf.relu(layer.apply(out));
+      for (const layer of this.layers) out = relu(layer.apply(out));
       return out;
     });
   }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, Sgd, type ModelParts, type ModelSpec } from '@lt/core';
+import { createRng, Sgd, variableGrads, type ModelParts, type ModelSpec } from '@lt/core';
 import { sampleCutMixBox } from './cutMix.js';
 import { glmcHeads, withGlmcHeads } from './heads.js';
 import { glmcMix } from './mix.js';
@@ -65,7 +65,7 @@ export function glmcStepWorkload(options: GlmcStepWorkloadOptions): GlmcStepWork
         const box = sampleCutMixBox(lambda, imageShape[0], imageShape[1], mixRng);
         const [a1, a2, r1, r2] = views;
         const data = glmcMix({ a1, a2, r1, r2, labelsA, labelsR, lambda, box, labelWeights: weights });
-        const { value, grads } = tf.variableGrads(
+        const { value, grads } = variableGrads(
           () => glmcStepLoss(data, heads, (x) => model.backbone.apply(x, 'train'), { alpha, contrastWeight: settings.contrastWeight }).total,
           parameters.map((p) => p.variable),
         );

@@ -12,6 +12,7 @@ import { crossEntropyLoss } from '../loss/crossEntropy.js';
 import { cosineSchedule } from '../optim/schedule.js';
 import { instanceBalancedSampler } from '../sampling/instanceBalanced.js';
 import { featureCacheApplies } from './featureCache.js';
+import { variableGrads } from '../ops/variableGrads.js';
 
 /** A stage ready to train: hooks tapped, head rescaled, sampler, loss and schedule chosen. */
 export interface PreparedStage {
@@ -156,6 +157,6 @@ export function computeStep(
     logits: (x) => head.apply(features(x)),
   };
   const variables = prepared.trainable.map((p) => p.variable);
-  const { value, grads } = tf.variableGrads(() => prepared.loss(step), variables);
+  const { value, grads } = variableGrads(() => prepared.loss(step), variables);
   return { loss: value, grads };
 }

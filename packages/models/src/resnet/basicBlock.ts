@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { LtError, type ForwardMode, type NamedVariable, type Rng } from '@lt/core';
+import { addRelu, LtError, type ForwardMode, type NamedVariable, type Rng } from '@lt/core';
 import { ConvLayer, type ConvInit } from '../layers/conv.js';
 import { BatchNormLayer } from '../layers/batchNorm.js';
+import { convBatchNorm } from '../layers/convBatchNorm.js';
 import { collectBuffers, collectParameters, type VariableOwner } from '../variables.js';
 import { optionAShortcut } from './shortcut.js';
 import { ProjectionShortcut } from './projectionShortcut.js';
@@ -61,15 +62,15 @@ export class BasicBlock implements VariableOwner {
   /** The block's output for an NHWC batch. */
   apply(x: tf.Tensor4D, mode: ForwardMode): tf.Tensor4D {
     return tf.tidy(() => {
-      const hidden = tf.relu(this.bn1.apply(this.conv1.apply(x), mode));
-      const residual = this.bn2.apply(this.conv2.apply(hidden), mode);
+      const hidden = convBatchNorm(this.conv1, this.bn1, x, mode, 'relu');
+      const residual = convBatchNorm(this.conv2, this.bn2, hidden, mode, 'linear');
       const shortcut =
         this.projection !== undefined
           ? this.projection.apply(x, mode)
           : this.shortcutPad === undefined
             ? x
             : optionAShortcut(x, this.shortcutPad);
-      return tf.relu(tf.add<tf.Tensor4D>(residual, shortcut));
+      return addRelu(residual, shortcut);
     });
   }
 

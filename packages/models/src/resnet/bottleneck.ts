@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ForwardMode, NamedVariable, Rng } from '@lt/core';
+import { addRelu, type ForwardMode, type NamedVariable, type Rng } from '@lt/core';
 import { ConvLayer } from '../layers/conv.js';
 import { BatchNormLayer } from '../layers/batchNorm.js';
+import { convBatchNorm } from '../layers/convBatchNorm.js';
 import { collectBuffers, collectParameters, type VariableOwner } from '../variables.js';
 import { ProjectionShortcut } from './projectionShortcut.js';
 
@@ -56,11 +57,11 @@ export class Bottleneck implements VariableOwner {
   /** The block's output for an NHWC batch. */
   apply(x: tf.Tensor4D, mode: ForwardMode): tf.Tensor4D {
     return tf.tidy(() => {
-      let out = tf.relu(this.bn1.apply(this.conv1.apply(x), mode));
-      out = tf.relu(this.bn2.apply(this.conv2.apply(out), mode));
-      out = this.bn3.apply(this.conv3.apply(out), mode);
+      let out = convBatchNorm(this.conv1, this.bn1, x, mode, 'relu');
+      out = convBatchNorm(this.conv2, this.bn2, out, mode, 'relu');
+      out = convBatchNorm(this.conv3, this.bn3, out, mode, 'linear');
       const shortcut = this.projection === undefined ? x : this.projection.apply(x, mode);
-      return tf.relu(tf.add<tf.Tensor4D>(out, shortcut));
+      return addRelu(out, shortcut);
     });
   }
 

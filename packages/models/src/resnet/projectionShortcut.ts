@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ForwardMode, NamedVariable, Rng } from '@lt/core';
 import { ConvLayer, type ConvInit } from '../layers/conv.js';
 import { BatchNormLayer } from '../layers/batchNorm.js';
+import { convBatchNorm } from '../layers/convBatchNorm.js';
 import { collectBuffers, collectParameters, type VariableOwner } from '../variables.js';
 
 /** Options of a `ProjectionShortcut` (conv1×1 → BN). */
@@ -28,7 +29,7 @@ export class ProjectionShortcut implements VariableOwner {
 
   /** The projected input, to be added to the block's residual branch. */
   apply(x: tf.Tensor4D, mode: ForwardMode): tf.Tensor4D {
-    return this.bn.apply(this.conv.apply(x), mode);
+    return convBatchNorm(this.conv, this.bn, x, mode, 'linear');
   }
 
   parameters(): NamedVariable[] {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { LtError, type Backbone, type ForwardMode, type ModelSpec, type NamedVariable, type Rng } from '@lt/core';
 import { ConvLayer } from '../layers/conv.js';
 import { BatchNormLayer } from '../layers/batchNorm.js';
+import { convBatchNorm } from '../layers/convBatchNorm.js';
 import { globalAveragePool } from '../layers/pool.js';
 import { collectBuffers, collectParameters } from '../variables.js';
 import { withLinearHead } from '../parts.js';
@@ -63,7 +64,7 @@ export class ResNetCifarBackbone implements Backbone {
   /** Features [B, D] (non-negative, after the last ReLU) of an NHWC batch. */
   apply(x: tf.Tensor4D, mode: ForwardMode): tf.Tensor2D {
     return tf.tidy(() => {
-      let out = tf.relu(this.bn1.apply(this.conv1.apply(x), mode));
+      let out = convBatchNorm(this.conv1, this.bn1, x, mode, 'relu');
       for (const block of this.blocks) out = block.apply(out, mode);
       return globalAveragePool(out);
     });

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Backbone, ForwardMode, NamedVariable, Rng } from '@lt/core';
 import { ConvLayer } from '../layers/conv.js';
 import { BatchNormLayer } from '../layers/batchNorm.js';
+import { convBatchNorm } from '../layers/convBatchNorm.js';
 import { globalAveragePool } from '../layers/pool.js';
 import { collectBuffers, collectParameters, type VariableOwner } from '../variables.js';
 import { BasicBlock } from './basicBlock.js';
@@ -64,7 +65,7 @@ export class ResNetImageNetBackbone implements Backbone {
   /** Features [B, D] (non-negative, after the last ReLU) of an NHWC batch of any spatial size ≥ 32. */
   apply(x: tf.Tensor4D, mode: ForwardMode): tf.Tensor2D {
     return tf.tidy(() => {
-      const stem = tf.relu(this.bn1.apply(this.conv1.apply(x), mode));
+      const stem = convBatchNorm(this.conv1, this.bn1, x, mode, 'relu');
       // PyTorch MaxPool2d(3, 2, padding=1): symmetric padding that never wins the max; TF 'same' would pad only
       // bottom/right on even sizes. Its gradient is MaxPoolGrad: cpu's own, on wasm @lt/core's replacement.
       let out = tf.maxPool(stem, 3, 2, 1);

@@ -2,10 +2,14 @@ import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-co
 import { conv2DBackpropFilterFor } from './Conv2DBackpropFilter.js';
 import { nativeKernelConfigs } from './native.js';
 import { maxPoolGradFor } from './MaxPoolGrad.js';
+import { identityFor } from './Identity.js';
 import { unsortedSegmentSumFor } from './UnsortedSegmentSum.js';
 
-/** Kernels wasm has but gets wrong: MaxPoolGrad (tfjs-backend-wasm 4.22 drops gradient with several channels). */
-const wasmReplacements = [maxPoolGradFor('wasm')];
+/**
+ * Kernels wasm has but gets wrong: MaxPoolGrad (tfjs-backend-wasm 4.22 drops gradient with several channels), and
+ * Identity, which copies where sharing the buffer is enough (Identity.ts).
+ */
+const wasmReplacements = [maxPoolGradFor('wasm'), identityFor('wasm')];
 
 /**
  * Registers lt's implementations of training kernels the wasm backend lacks (PLATFORM.md): the filter gradient of
