@@ -53,6 +53,9 @@ console.log(
     epochSeconds: last.wall,
     stepsSeconds: last.steps,
     epochOverSteps: last.wall / last.steps,
+    // Without the evaluation: what batching, augmentation and bookkeeping add to the steps.
+    trainOverSteps: last.train / last.steps,
+    evalSeconds,
     trainImagesPerSecond: trainImages / last.steps,
     evalImagesPerSecond: testImages / evalSeconds,
     trainImages,

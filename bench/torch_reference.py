@@ -1,6 +1,7 @@
 """Times a PyTorch reference training step on CPU and prints one JSON line like bench/step.ts: by default the
 ResNet-32 (16-32-64, option-A shortcuts) at batch 64 (`resnet32-train-b64`); with a second argument
-`resnext50-train-b8-112` / `resnext50-train-b4-224`, ResNeXt-50 32x4d (1,000 classes) at batch 8 / 4. Usage:
+`resnext50-train-b8-112` / `resnext50-train-b4-224`, ResNeXt-50 32x4d (1,000 classes) at batch 8 / 4; with
+`resnet32-eval-b128`, the ResNet-32's evaluation forward (eval mode, no autograd) at batch 128. Usage:
 torch_reference.py [threads] [workload]. Run by `pnpm bench` only when `/usr/bin/python3 -c 'import torch'` works
 (Debian: apt-get install python3-torch; torchvision is not needed, the nets are built here)."""
 import json
@@ -93,29 +94,34 @@ class ResNeXt50(nn.Module):
 
 
 WORKLOADS = {
-    # name: (model, batch, classes, image side, steps, warm-up)
-    'resnet32-train-b64': (ResNet32, 64, 10, 32, 10, 2),
-    'resnext50-train-b8-112': (ResNeXt50, 8, 1000, 112, 3, 1),
-    'resnext50-train-b4-224': (ResNeXt50, 4, 1000, 224, 3, 1),
+    # name: (model, batch, classes, image side, steps, warm-up, train)
+    'resnet32-train-b64': (ResNet32, 64, 10, 32, 10, 2, True),
+    'resnet32-eval-b128': (ResNet32, 128, 10, 32, 10, 2, False),
+    'resnext50-train-b8-112': (ResNeXt50, 8, 1000, 112, 3, 1, True),
+    'resnext50-train-b4-224': (ResNeXt50, 4, 1000, 224, 3, 1, True),
 }
 
 
 def main():
     threads = int(sys.argv[1]) if len(sys.argv) > 1 else 2
     name = sys.argv[2] if len(sys.argv) > 2 else 'resnet32-train-b64'
-    make, batch, classes, side, steps, warmup = WORKLOADS[name]
+    make, batch, classes, side, steps, warmup, train = WORKLOADS[name]
     torch.manual_seed(0)
     torch.set_num_threads(threads)
-    model = make(classes).train()
+    model = make(classes).train(train)
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-3)
     x = torch.randn(batch, 3, side, side)
     y = torch.arange(batch) % classes
     times = []
     for i in range(warmup + steps):
         start = time.perf_counter()
-        opt.zero_grad()
-        F.cross_entropy(model(x), y).backward()
-        opt.step()
+        if train:
+            opt.zero_grad()
+            F.cross_entropy(model(x), y).backward()
+            opt.step()
+        else:
+            with torch.no_grad():
+                model(x).sum().item()
         if i >= warmup:
             times.append(time.perf_counter() - start)
     median = statistics.median(times)
