@@ -6,9 +6,11 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { resnet32StepGflop } from './flops.js';
 
 interface Row {
   name: string;
+  gflops?: number;
   backend: string;
   threads: number;
   imagesPerSecond: number | null;
@@ -60,6 +62,23 @@ for (const size of ['224', '64']) {
     }
   }
 }
+const hasCompiler = (name: string) => {
+  try {
+    execFileSync(name, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+for (const [target, compiler] of [['wasm', 'clang'], ['native', 'gcc']] as const) {
+  if (!hasCompiler(compiler)) {
+    process.stderr.write(`${compiler} not found: no ${target} ceiling row\n`);
+    continue;
+  }
+  for (const threads of ['2', '1']) {
+    plan.push({ label: `ceiling ${target}, ${threads} thread(s)`, command: tsx('ceiling.ts', '--target', target, '--threads', threads) });
+  }
+}
 const hasTorch = (() => {
   try {
     execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
@@ -89,7 +108,7 @@ for (let round = 0; round < rounds; round++) {
   }
 }
 // Each row's median run by speed (images/s, or the shortest wall time).
-const speed = (r: Row) => r.imagesPerSecond ?? -(r.wallSeconds ?? 0);
+const speed = (r: Row) => r.imagesPerSecond ?? r.gflops ?? -(r.wallSeconds ?? 0);
 const rows: Row[] = [...runs.values()].map((list) => [...list].sort((a, b) => speed(a) - speed(b))[Math.floor(list.length / 2)]);
 
 const torchRow = (threads: number, name = 'resnet32-train-b64') => rows.find((r) => r.backend.startsWith('pytorch') && r.threads === threads && r.name === name);
@@ -99,7 +118,7 @@ const table = rows.map((r) => [
   r.name,
   r.backend,
   String(r.threads),
-  fmt(r.imagesPerSecond),
+  r.gflops === undefined ? fmt(r.imagesPerSecond) : `${fmt(r.gflops)} GFLOP/s`,
   ratioTo(r, torchRow(r.threads, r.name)),
   fmt(r.medianStepMs ?? r.epochSeconds ?? r.wallSeconds, r.medianStepMs !== undefined ? 0 : 2),
   fmt(r.peakRssMB, 0),
@@ -135,6 +154,21 @@ const epoch = find('cifar10lt-epoch-e2e');
 if (epoch) targets.push(`CIFAR-10-LT-shaped epoch end to end: ${epoch.epochOverSteps?.toFixed(2)}× its steps alone (target ≤ 1.15); without the evaluation ${epoch.trainOverSteps?.toFixed(2)}×; its evaluation ${x(epoch.evalImagesPerSecond, epoch.trainImagesPerSecond)}× its training images/s`);
 const glmc = find('resnet32-glmc-train-b64');
 if (glmc && step2) targets.push(`GLMC step: ${x(glmc.medianStepMs, step2.medianStepMs)}× a CE step (target ≤ 2.0), peak RSS ${x(glmc.peakRssMB, step2.peakRssMB)}× (target ≤ 1.3)`);
+// Measured speed against the CPU's multiply-add ceiling (bench/ceiling.ts) in GFLOP/s of direct convolution.
+const stepGflop = resnet32StepGflop(64);
+for (const threads of [2, 1]) {
+  const ceiling = rows.find((r) => r.name === 'multiply-add-ceiling' && r.backend === 'wasm-simd128' && r.threads === threads)?.gflops;
+  const native = rows.find((r) => r.name === 'multiply-add-ceiling' && r.backend.startsWith('native') && r.threads === threads);
+  const lt = find('resnet32-train-b64', threads);
+  const torch = torchRow(threads);
+  if (!ceiling || !lt?.imagesPerSecond) continue;
+  const rate = (r: Row) => (stepGflop * (r.imagesPerSecond ?? 0)) / 64;
+  const best = (ceiling / stepGflop) * 64;
+  const torchPart = torch?.imagesPerSecond && native?.gflops
+    ? `; PyTorch ${rate(torch).toFixed(0)} GFLOP/s = ${((100 * rate(torch)) / native.gflops).toFixed(0)} % of the native ceiling ${native.gflops.toFixed(0)} (${native.backend}); every conv at the wasm ceiling and nothing else would be ${best.toFixed(0)} img/s = ${(best / torch.imagesPerSecond).toFixed(2)}× PyTorch`
+    : '';
+  targets.push(`ResNet-32 step (${stepGflop.toFixed(1)} GFLOP), ${threads} thread(s): lt ${rate(lt).toFixed(0)} GFLOP/s = ${((100 * rate(lt)) / ceiling).toFixed(0)} % of the wasm SIMD128 ceiling ${ceiling.toFixed(0)}${torchPart}`);
+}
 if (targets.length > 0) console.log(['targets (issue 13):', ...targets.map((t) => `- ${t}`)].join('\n'));
 const fastestStep = rows.filter((r) => r.name.endsWith('-train-b64') || r.name.endsWith('-train-b128')).sort((a, b) => (b.imagesPerSecond ?? 0) - (a.imagesPerSecond ?? 0))[0];
 for (const pipeline of rows.filter((r) => r.backend === 'sharp')) {
