@@ -236,23 +236,41 @@ void conv2d_filter_grad(const float *x, const float *dy, float *dw, int n, int i
   }
 }
 
-// One register tile of the input gradient: `rows` output positions (1 or 4, consecutive columns) × `vecs` groups of 4
-// input channels (1 or 2), summed over all output channels: dx[pos] += Σ_o dy[pos, o] · wt[o, i].
-static inline __attribute__((always_inline)) void input_tile(const float *dyp, const float *wt, float *dxp, int rows,
-                                                             int vecs, int co, int ci, int dx_step) {
+// One register tile of a GEMM whose rows are `rows` pixels (1 or 4) a fixed step apart in both A and C, and whose
+// columns are `vecs` groups of 4 channels (1 or 2): c[r·c_step + j] += Σ_k a[r·a_step + k] · b[k·b_ld + j]. The input
+// gradient (A = dy, B = Wᵀ) and the forward convolution (A = x, B = W) are both this product per filter tap.
+static inline __attribute__((always_inline)) void gemm_tile(const float *a, long a_step, const float *b, long b_ld,
+                                                            float *c, long c_step, int rows, int vecs, int k) {
   v128_t acc[4][2];
   for (int r = 0; r < rows; r++)
-    for (int j = 0; j < vecs; j++) acc[r][j] = wasm_v128_load(dxp + (long)r * dx_step + 4 * j);
-  for (int o = 0; o < co; o++) {
+    for (int j = 0; j < vecs; j++) acc[r][j] = wasm_v128_load(c + r * c_step + 4 * j);
+  for (int t = 0; t < k; t++) {
     v128_t w[2];
-    for (int j = 0; j < vecs; j++) w[j] = wasm_v128_load(wt + (long)o * ci + 4 * j);
+    for (int j = 0; j < vecs; j++) w[j] = wasm_v128_load(b + t * b_ld + 4 * j);
     for (int r = 0; r < rows; r++) {
-      v128_t d = wasm_v128_load32_splat(dyp + (long)r * co + o);
+      v128_t d = wasm_v128_load32_splat(a + r * a_step + t);
       for (int j = 0; j < vecs; j++) acc[r][j] = MADD(d, w[j], acc[r][j]);
     }
   }
   for (int r = 0; r < rows; r++)
-    for (int j = 0; j < vecs; j++) wasm_v128_store(dxp + (long)r * dx_step + 4 * j, acc[r][j]);
+    for (int j = 0; j < vecs; j++) wasm_v128_store(c + r * c_step + 4 * j, acc[r][j]);
+}
+
+// The tiles of `count` pixels × `width` channels (a multiple of 4) of one tap's product: 4 pixels × 8 channels at a
+// time, then the leftover channels and pixels in smaller tiles.
+static void gemm_span(const float *a, long a_step, const float *b, long b_ld, float *c, long c_step, int count,
+                      int width, int k) {
+  int p = 0;
+  for (; p + 4 <= count; p += 4) {
+    int j = 0;
+    for (; j + 8 <= width; j += 8) gemm_tile(a + p * a_step, a_step, b + j, b_ld, c + p * c_step + j, c_step, 4, 2, k);
+    for (; j < width; j += 4) gemm_tile(a + p * a_step, a_step, b + j, b_ld, c + p * c_step + j, c_step, 4, 1, k);
+  }
+  for (; p < count; p++) {
+    int j = 0;
+    for (; j + 8 <= width; j += 8) gemm_tile(a + p * a_step, a_step, b + j, b_ld, c + p * c_step + j, c_step, 1, 2, k);
+    for (; j < width; j += 4) gemm_tile(a + p * a_step, a_step, b + j, b_ld, c + p * c_step + j, c_step, 1, 1, k);
+  }
 }
 
 // dx[n, h·s + a − pad_top, w·s + b − pad_left, i] += Σ_o dy[n, h, w, o] · W[a, b, i, o] (NHWC), with
@@ -263,7 +281,6 @@ void conv2d_input_grad(const float *dy, const float *wt, float *dx, int n, int i
                        int co, int kh, int kw, int stride, int pad_top, int pad_left, int n_begin, int n_end) {
   long image = (long)ih * iw * ci;
   for (long t = n_begin * image; t < n_end * image; t++) dx[t] = 0.0f;
-  int dx_step = stride * ci;
   for (int b = n_begin; b < n_end; b++) {
     for (int h = 0; h < oh; h++) {
       for (int a = 0; a < kh; a++) {
@@ -274,22 +291,40 @@ void conv2d_input_grad(const float *dy, const float *wt, float *dx, int n, int i
           int ow0 = col_off >= 0 ? 0 : (-col_off + stride - 1) / stride;
           int ow1 = iw - col_off <= 0 ? 0 : (iw - col_off + stride - 1) / stride;
           if (ow1 > ow) ow1 = ow;
-          const float *wab = wt + (long)(a * kw + q) * co * ci;
           const float *dyr = dy + ((long)b * oh + h) * ow * co;
           float *dxr = dx + ((long)b * ih + y) * iw * ci;
-          int w = ow0;
-          for (; w + 4 <= ow1; w += 4) {
-            float *dxp = dxr + (long)(w * stride + col_off) * ci;
-            int i = 0;
-            for (; i + 8 <= ci; i += 8) input_tile(dyr + (long)w * co, wab + i, dxp + i, 4, 2, co, ci, dx_step);
-            for (; i < ci; i += 4) input_tile(dyr + (long)w * co, wab + i, dxp + i, 4, 1, co, ci, dx_step);
-          }
-          for (; w < ow1; w++) {
-            float *dxp = dxr + (long)(w * stride + col_off) * ci;
-            int i = 0;
-            for (; i + 8 <= ci; i += 8) input_tile(dyr + (long)w * co, wab + i, dxp + i, 1, 2, co, ci, dx_step);
-            for (; i < ci; i += 4) input_tile(dyr + (long)w * co, wab + i, dxp + i, 1, 1, co, ci, dx_step);
-          }
+          if (ow0 < ow1)
+            gemm_span(dyr + (long)ow0 * co, co, wt + (long)(a * kw + q) * co * ci, ci,
+                      dxr + (long)(ow0 * stride + col_off) * ci, (long)stride * ci, ow1 - ow0, ci, co);
+        }
+      }
+    }
+  }
+}
+
+// y[n, h, w, o] = Σ_{a,b,i} x[n, h·s + a − pad_top, w·s + b − pad_left, i] · W[a, b, i, o] (NHWC, zero padding), with
+// W [kh, kw, ci, co] and co a multiple of 4: the input gradient's loop nest with the roles of x and y swapped, so each
+// tap is a GEMM of x's (strided) pixels by W[a, b] gathered into y. Images [n_begin, n_end) only (threads).
+EXPORT(conv2d_forward)
+void conv2d_forward(const float *x, const float *w, float *y, int n, int ih, int iw, int ci, int oh, int ow, int co,
+                    int kh, int kw, int stride, int pad_top, int pad_left, int n_begin, int n_end) {
+  long image = (long)oh * ow * co;
+  for (long t = n_begin * image; t < n_end * image; t++) y[t] = 0.0f;
+  for (int b = n_begin; b < n_end; b++) {
+    for (int h = 0; h < oh; h++) {
+      float *yr = y + ((long)b * oh + h) * ow * co;
+      for (int a = 0; a < kh; a++) {
+        int row = h * stride + a - pad_top;
+        if (row < 0 || row >= ih) continue;
+        const float *xr = x + ((long)b * ih + row) * iw * ci;
+        for (int q = 0; q < kw; q++) {
+          int col_off = q - pad_left;
+          int ow0 = col_off >= 0 ? 0 : (-col_off + stride - 1) / stride;
+          int ow1 = iw - col_off <= 0 ? 0 : (iw - col_off + stride - 1) / stride;
+          if (ow1 > ow) ow1 = ow;
+          if (ow0 < ow1)
+            gemm_span(xr + (long)(ow0 * stride + col_off) * ci, (long)stride * ci, w + (long)(a * kw + q) * ci * co, co,
+                      yr + (long)ow0 * co, co, ow1 - ow0, co, ci);
         }
       }
     }
