@@ -6,10 +6,11 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNorm, selectBackend, Sgd, WASM_FMA_ENV, WASM_KERNELS_ENV } from '@lt/core';
 import { conv2dFilterGradient, conv2dInputGradient } from '../packages/core/src/ops/conv2d.js';
+import { NativeKernelName } from '../packages/core/src/backend/kernels/native.js';
 import { nativeBuild } from '../packages/core/src/backend/native/load.js';
 
 const { values } = parseArgs({
-  options: { threads: { type: 'string', default: 'auto' }, reps: { type: 'string', default: '5' }, 'conv-only': { type: 'boolean', default: false } },
+  options: { threads: { type: 'string', default: 'auto' }, reps: { type: 'string', default: '5' }, 'conv-only': { type: 'boolean', default: false }, 'more-shapes': { type: 'boolean', default: false } },
 });
 const backend = await selectBackend('wasm', { threads: values.threads === 'auto' ? 'auto' : Number(values.threads) });
 const reps = Number(values.reps);
@@ -56,14 +57,27 @@ const rows: string[][] = [];
 const rate = (gflop: number, ms: number) => (gflop ? ((gflop / ms) * 1000).toFixed(1) : '');
 const add = (pass: string, shape: string, gflop: number, t: Record<Variant, number>) =>
   rows.push([pass, shape, t.plain.toFixed(1), t.simd.toFixed(1), t.fma.toFixed(1), rate(gflop, t.plain), rate(gflop, t.simd), rate(gflop, t.fma), (t.simd / t.fma).toFixed(2)]);
-for (const [h, cin, cout, stride] of [[32, 16, 16, 1], [32, 16, 32, 2], [16, 32, 32, 1], [16, 32, 64, 2], [8, 64, 64, 1]] as const) {
+// ResNet-32's 3×3 convolutions; with --more-shapes also its stem, wider layers and 1×1 convolutions (where ops/conv2d.ts
+// must decide between XNNPACK and lt's forward kernel).
+const shapes: Array<readonly [number, number, number, number, number]> = [[32, 16, 16, 1, 3], [32, 16, 32, 2, 3], [16, 32, 32, 1, 3], [16, 32, 64, 2, 3], [8, 64, 64, 1, 3]];
+if (values['more-shapes']) {
+  shapes.push([32, 3, 16, 1, 3], [32, 8, 16, 1, 3], [16, 128, 128, 1, 3], [8, 256, 256, 1, 3], [4, 512, 512, 1, 3], [32, 16, 32, 2, 1], [16, 64, 64, 1, 1], [8, 256, 64, 1, 1], [8, 64, 256, 1, 1]);
+}
+for (const [h, cin, cout, stride, k] of shapes) {
   const x = tf.randomNormal([64, h, h, cin], 0, 1, 'float32', 1) as tf.Tensor4D;
-  const w = tf.randomNormal([3, 3, cin, cout], 0, 0.1, 'float32', 2) as tf.Tensor4D;
+  const w = tf.randomNormal([k, k, cin, cout], 0, 0.1, 'float32', 2) as tf.Tensor4D;
   const out = h / stride;
-  const gflop = (2 * 64 * out * out * cout * cin * 9) / 1e9;
+  const gflop = (2 * 64 * out * out * cout * cin * k * k) / 1e9;
   const dy = tf.randomNormal([64, out, out, cout], 0, 1, 'float32', 3) as tf.Tensor4D;
-  const shape = `${h}²×${cin}→${cout} s${stride}`;
-  add('conv forward (XNNPACK)', shape, gflop, compare(() => tf.conv2d(x, w, stride, 'same')));
+  const shape = `${k}×${k} ${h}²×${cin}→${cout} s${stride}`;
+  // tfjs's 'same' split: the odd padding goes after, so a stride-2 layer on an even size pads nothing before.
+  const pad = Math.max((out - 1) * stride + k - h, 0);
+  // plain = XNNPACK's Conv2D; SIMD and FMA = lt's conv2d_forward kernel, whatever ops/conv2d.ts routes this shape to.
+  const forward = () =>
+    process.env[WASM_KERNELS_ENV] === '0'
+      ? tf.conv2d(x, w, stride, 'same')
+      : (tf.engine().runKernel(NativeKernelName.conv2D, { x, filter: w }, { outShape: [64, out, out, cout], stride, padTop: Math.floor(pad / 2), padLeft: Math.floor(pad / 2) }) as tf.Tensor);
+  add('conv forward (plain = XNNPACK)', shape, gflop, compare(forward));
   add('conv dx', shape, gflop, compare(() => conv2dInputGradient(x.shape, dy, w, stride, 'same')));
   add('conv dW', shape, gflop, compare(() => conv2dFilterGradient(x, dy, w.shape, stride, 'same')));
   tf.dispose([x, w, dy]);
