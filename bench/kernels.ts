@@ -1,4 +1,4 @@
-// `pnpm exec tsx bench/kernels.ts [--threads auto|N] [--reps 5] [--conv-only]`: GFLOP/s of each convolution pass and
+// `pnpm exec tsx bench/kernels.ts [--threads auto|N] [--reps 5] [--conv-only] [--more-shapes] [--forward-sweep]`: GFLOP/s of each convolution pass and
 // the time of the BatchNorm and SGD passes on ResNet-32's layer shapes (batch 64): the plain tfjs path
 // (LT_WASM_KERNELS=0), lt's native kernels in their SIMD128-only build (LT_WASM_FMA=0) and in their relaxed-SIMD FMA
 // build, all switched per call. Medians over interleaved repeats, so load from other processes hits every column alike.
@@ -10,7 +10,7 @@ import { NativeKernelName } from '../packages/core/src/backend/kernels/native.js
 import { nativeBuild } from '../packages/core/src/backend/native/load.js';
 
 const { values } = parseArgs({
-  options: { threads: { type: 'string', default: 'auto' }, reps: { type: 'string', default: '5' }, 'conv-only': { type: 'boolean', default: false }, 'more-shapes': { type: 'boolean', default: false } },
+  options: { threads: { type: 'string', default: 'auto' }, reps: { type: 'string', default: '5' }, 'conv-only': { type: 'boolean', default: false }, 'more-shapes': { type: 'boolean', default: false }, 'forward-sweep': { type: 'boolean', default: false } },
 });
 const backend = await selectBackend('wasm', { threads: values.threads === 'auto' ? 'auto' : Number(values.threads) });
 const reps = Number(values.reps);
@@ -81,6 +81,26 @@ for (const [h, cin, cout, stride, k] of shapes) {
   add('conv dx', shape, gflop, compare(() => conv2dInputGradient(x.shape, dy, w, stride, 'same')));
   add('conv dW', shape, gflop, compare(() => conv2dFilterGradient(x, dy, w.shape, stride, 'same')));
   tf.dispose([x, w, dy]);
+}
+// --forward-sweep: the forward pass alone on ImageNet-sized layers (batch 8), where XNNPACK and lt's kernel trade places.
+if (values['forward-sweep']) {
+  const sweep: Array<readonly [number, number, number, number, number, number]> = [
+    // batch, size, cin, cout, stride, kernel
+    [8, 56, 64, 64, 1, 3], [8, 56, 64, 256, 1, 1], [8, 56, 256, 64, 1, 1], [8, 28, 128, 128, 1, 3], [8, 56, 128, 128, 2, 3],
+    [8, 14, 256, 256, 1, 3], [8, 7, 512, 512, 1, 3], [8, 7, 2048, 512, 1, 1], [8, 7, 512, 2048, 1, 1], [8, 14, 1024, 256, 1, 1],
+    [64, 32, 16, 16, 1, 5], [8, 112, 8, 64, 2, 7],
+  ];
+  for (const [n, h, cin, cout, stride, k] of sweep) {
+    const x = tf.randomNormal([n, h, h, cin], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const w = tf.randomNormal([k, k, cin, cout], 0, 0.1, 'float32', 2) as tf.Tensor4D;
+    const out = Math.ceil(h / stride);
+    const pad = Math.max((out - 1) * stride + k - h, 0);
+    const outShape = [n, out, out, cout];
+    const attrs = { outShape, stride, padTop: Math.floor(pad / 2), padLeft: Math.floor(pad / 2) };
+    const forward = () => (process.env[WASM_KERNELS_ENV] === '0' ? tf.conv2d(x, w, stride, 'same') : (tf.engine().runKernel(NativeKernelName.conv2D, { x, filter: w }, attrs) as tf.Tensor));
+    add('conv forward (plain = XNNPACK)', `${k}×${k} ${h}²×${cin}→${cout} s${stride} b${n}`, (2 * n * out * out * cout * cin * k * k) / 1e9, compare(forward));
+    tf.dispose([x, w]);
+  }
 }
 if (!values['conv-only']) {
   for (const [h, c] of [[32, 16], [16, 32], [8, 64]] as const) {

@@ -151,13 +151,13 @@ function filterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, g: Geometry): tf.Tensor
 }
 
 /**
- * Whether lt's own forward kernel takes this convolution instead of XNNPACK's Conv2D. bench/kernels.ts (batch 64, 1
- * thread) measured it 10–35 % faster on ResNet-32's layers (16–64 channels) and on 1×1 layers up to 256×64 channels,
- * but slower on the 3-channel stem (too short a sum per tap) and once one tap's weights (ci·co floats) outgrow the
- * first-level cache, as in 256 → 256 or 512 → 512 layers: there XNNPACK's packed GEMM keeps its lead.
+ * Whether lt's own forward kernel takes this convolution instead of XNNPACK's Conv2D. bench/kernels.ts measured it
+ * 10–50 % faster on 1 and 2 threads for 8 to 512 input channels with ci·co up to 256² (3×3, 5×5, 7×7 and 1×1 layers,
+ * 4² to 112² maps), but slower on a 3-channel stem (too short a sum per tap) and on 1×1 layers of ci·co ≥ 512², whose
+ * weights per tap outgrow the caches that XNNPACK's packed GEMM blocks for (bench/FMA.md).
  */
 function nativeForward(g: Geometry): boolean {
-  return g.outChannels % 4 === 0 && g.inChannels >= 8 && g.inChannels * g.outChannels <= 128 * 128 && nativeKernelsActive();
+  return g.outChannels % 4 === 0 && g.inChannels >= 8 && g.inChannels * g.outChannels <= 256 * 256 && nativeKernelsActive();
 }
 
 /** The forward convolution: lt's wasm kernel where nativeForward says it is faster, XNNPACK (or tfjs's) otherwise. */

@@ -225,8 +225,9 @@ describe("lt's native wasm kernels", () => {
       runtime.pool.run('conv2d_filter_grad', [[at(x), at(dy), at(dwTwo), ...geometry, 0, 8], [at(x), at(dy), at(dwTwo), ...geometry, 8, 20]]);
       runtime.kernels.conv2d_input_grad(at(dy), at(wt), at(dxOne), ...geometry, 0, 3);
       runtime.pool.run('conv2d_input_grad', [[at(dy), at(wt), at(dxTwo), ...geometry, 0, 2], [at(dy), at(wt), at(dxTwo), ...geometry, 2, 3]]);
-      runtime.kernels.conv2d_forward(at(x), at(w), at(yOne), ...geometry, 0, 3);
-      runtime.pool.run('conv2d_forward', [[at(x), at(w), at(yTwo), ...geometry, 0, 2], [at(x), at(w), at(yTwo), ...geometry, 2, 3]]);
+      // The forward splits output rows (3 images × 4 rows), here in the middle of the second image.
+      runtime.kernels.conv2d_forward(at(x), at(w), at(yOne), ...geometry, 0, 12);
+      runtime.pool.run('conv2d_forward', [[at(x), at(w), at(yTwo), ...geometry, 0, 5], [at(x), at(w), at(yTwo), ...geometry, 5, 12]]);
       expect(Array.from(dwTwo.dataSync())).toEqual(Array.from(dwOne.dataSync()));
       expect(Array.from(dxTwo.dataSync())).toEqual(Array.from(dxOne.dataSync()));
       expect(Array.from(yTwo.dataSync())).toEqual(Array.from(yOne.dataSync()));

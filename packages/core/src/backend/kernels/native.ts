@@ -131,8 +131,8 @@ const conv2D = config(NativeKernelName.conv2D, (native, backend, { x, filter }, 
   if (co % 4 !== 0) throw new Error(`lt: ${NativeKernelName.conv2D} needs output channels in multiples of 4, got ${co}`);
   const y = backend.makeOutput(outShape, 'float32');
   const common = [at(backend, x), at(backend, filter), at(backend, y), n, ih, iw, ci, outShape[1], outShape[2], co, kh, kw, stride, padTop, padLeft];
-  // Threads take disjoint sets of images.
-  native.pool.run('conv2d_forward', split(n, native.pool.threads, 1).map(([begin, end]) => [...common, begin, end]));
+  // Threads take disjoint ranges of output rows (over all images), so a batch of one is split too.
+  native.pool.run('conv2d_forward', split(n * outShape[1], native.pool.threads, 1).map(([begin, end]) => [...common, begin, end]));
   return y;
 });
 

@@ -313,28 +313,28 @@ void conv2d_input_grad(const float *dy, const float *wt, float *dx, int n, int i
 
 // y[n, h, w, o] = Σ_{a,b,i} x[n, h·s + a − pad_top, w·s + b − pad_left, i] · W[a, b, i, o] (NHWC, zero padding), with
 // W [kh, kw, ci, co] and co a multiple of 4: the input gradient's loop nest with the roles of x and y swapped, so each
-// tap is a GEMM of x's (strided) pixels by W[a, b] gathered into y. Images [n_begin, n_end) only (threads).
+// tap is a GEMM of x's (strided) pixels by W[a, b] gathered into y. Output rows [row_begin, row_end) of the n·oh rows
+// only, so threads share the work even for a single image (each value is summed the same way whatever the split).
 EXPORT(conv2d_forward)
 void conv2d_forward(const float *x, const float *w, float *y, int n, int ih, int iw, int ci, int oh, int ow, int co,
-                    int kh, int kw, int stride, int pad_top, int pad_left, int n_begin, int n_end) {
-  long image = (long)oh * ow * co;
-  for (long t = n_begin * image; t < n_end * image; t++) y[t] = 0.0f;
-  for (int b = n_begin; b < n_end; b++) {
-    for (int h = 0; h < oh; h++) {
-      float *yr = y + ((long)b * oh + h) * ow * co;
-      for (int a = 0; a < kh; a++) {
-        int row = h * stride + a - pad_top;
-        if (row < 0 || row >= ih) continue;
-        const float *xr = x + ((long)b * ih + row) * iw * ci;
-        for (int q = 0; q < kw; q++) {
-          int col_off = q - pad_left;
-          int ow0 = col_off >= 0 ? 0 : (-col_off + stride - 1) / stride;
-          int ow1 = iw - col_off <= 0 ? 0 : (iw - col_off + stride - 1) / stride;
-          if (ow1 > ow) ow1 = ow;
-          if (ow0 < ow1)
-            gemm_span(xr + (long)(ow0 * stride + col_off) * ci, (long)stride * ci, w + (long)(a * kw + q) * ci * co, co,
-                      yr + (long)ow0 * co, co, ow1 - ow0, co, ci);
-        }
+                    int kh, int kw, int stride, int pad_top, int pad_left, int row_begin, int row_end) {
+  long row_size = (long)ow * co;
+  for (long t = row_begin * row_size; t < row_end * row_size; t++) y[t] = 0.0f;
+  for (int r = row_begin; r < row_end; r++) {
+    int b = r / oh, h = r % oh;
+    float *yr = y + r * row_size;
+    for (int a = 0; a < kh; a++) {
+      int row = h * stride + a - pad_top;
+      if (row < 0 || row >= ih) continue;
+      const float *xr = x + ((long)b * ih + row) * iw * ci;
+      for (int q = 0; q < kw; q++) {
+        int col_off = q - pad_left;
+        int ow0 = col_off >= 0 ? 0 : (-col_off + stride - 1) / stride;
+        int ow1 = iw - col_off <= 0 ? 0 : (iw - col_off + stride - 1) / stride;
+        if (ow1 > ow) ow1 = ow;
+        if (ow0 < ow1)
+          gemm_span(xr + (long)(ow0 * stride + col_off) * ci, (long)stride * ci, w + (long)(a * kw + q) * ci * co, co,
+                    yr + (long)ow0 * co, co, ow1 - ow0, co, ci);
       }
     }
   }

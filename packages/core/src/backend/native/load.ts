@@ -64,7 +64,7 @@ export interface NativeKernels {
   batch_norm_train(x: number, gamma: number, beta: number, runMean: number, runVar: number, m: number, c: number, eps: number, momentum: number, y: number, mean: number, rstd: number, newMean: number, newVar: number, scratch: number): void;
   conv2d_input_grad(dy: number, wt: number, dx: number, n: number, ih: number, iw: number, ci: number, oh: number, ow: number, co: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number, nBegin: number, nEnd: number): void;
   conv2d_filter_grad(x: number, dy: number, dw: number, n: number, ih: number, iw: number, ci: number, oh: number, ow: number, co: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number, coBegin: number, coEnd: number): void;
-  conv2d_forward(x: number, w: number, y: number, n: number, ih: number, iw: number, ci: number, oh: number, ow: number, co: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number, nBegin: number, nEnd: number): void;
+  conv2d_forward(x: number, w: number, y: number, n: number, ih: number, iw: number, ci: number, oh: number, ow: number, co: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number, rowBegin: number, rowEnd: number): void;
   batch_norm_eval(x: number, gamma: number, beta: number, runMean: number, runVar: number, m: number, c: number, eps: number, y: number, scratch: number): void;
   batch_norm_grad(dy: number, x: number, mean: number, rstd: number, gamma: number, m: number, c: number, dx: number, dGamma: number, dBeta: number, scratch: number): void;
 }
