@@ -9,9 +9,10 @@
 
 // MADD(a, b, c) = a·b + c in the convolutions' inner loops. The build script compiles this file twice: plainly, where
 // it is a separate multiply and add (-ffp-contract=off keeps them unfused), and with LT_FMA and relaxed SIMD, where it
-// is f32x4.relaxed_madd: fused on CPUs with FMA, which is the only way past the 2 mul + 2 add ports a 4-lane loop
-// without FMA is bound by. clang 14 names the instruction __builtin_wasm_fma_f32x4 and encodes it with the
-// proposal's early opcode; the build script re-encodes it as the standard one (same length, same operand order).
+// is f32x4.relaxed_madd: one instruction instead of two on CPUs with FMA, which frees issue slots for the loads and
+// shuffles beside it and, where multiplies and adds share the same two ports, doubles the arithmetic peak. clang 14
+// names the instruction __builtin_wasm_fma_f32x4 and encodes it with the proposal's early opcode; the build script
+// re-encodes it as the standard one (same length, same operand order).
 #ifdef LT_FMA
 typedef float lt_f32x4 __attribute__((__vector_size__(16)));
 #define MADD(a, b, c) ((v128_t)__builtin_wasm_fma_f32x4((lt_f32x4)(a), (lt_f32x4)(b), (lt_f32x4)(c)))
