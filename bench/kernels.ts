@@ -1,12 +1,17 @@
-// `pnpm exec tsx bench/kernels.ts [--threads auto|N] [--reps 5]`: GFLOP/s of each convolution pass and the time of the
-// BatchNorm and SGD passes on ResNet-32's layer shapes (batch 64), lt's native wasm kernels against the plain tfjs
-// path they replace (LT_WASM_KERNELS=0 semantics, switched per call). Medians over interleaved repeats.
+// `pnpm exec tsx bench/kernels.ts [--threads auto|N] [--reps 5] [--conv-only] [--more-shapes] [--forward-sweep]`: GFLOP/s of each convolution pass and
+// the time of the BatchNorm and SGD passes on ResNet-32's layer shapes (batch 64): the plain tfjs path
+// (LT_WASM_KERNELS=0), lt's native kernels in their SIMD128-only build (LT_WASM_FMA=0) and in their relaxed-SIMD FMA
+// build, all switched per call. Medians over interleaved repeats, so load from other processes hits every column alike.
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { batchNorm, selectBackend, Sgd, WASM_KERNELS_ENV } from '@lt/core';
+import { batchNorm, selectBackend, Sgd, WASM_FMA_ENV, WASM_KERNELS_ENV } from '@lt/core';
 import { conv2dFilterGradient, conv2dInputGradient } from '../packages/core/src/ops/conv2d.js';
+import { NativeKernelName } from '../packages/core/src/backend/kernels/native.js';
+import { nativeBuild } from '../packages/core/src/backend/native/load.js';
 
-const { values } = parseArgs({ options: { threads: { type: 'string', default: 'auto' }, reps: { type: 'string', default: '5' } } });
+const { values } = parseArgs({
+  options: { threads: { type: 'string', default: 'auto' }, reps: { type: 'string', default: '5' }, 'conv-only': { type: 'boolean', default: false }, 'more-shapes': { type: 'boolean', default: false }, 'forward-sweep': { type: 'boolean', default: false } },
+});
 const backend = await selectBackend('wasm', { threads: values.threads === 'auto' ? 'auto' : Number(values.threads) });
 const reps = Number(values.reps);
 
@@ -19,44 +24,92 @@ function timeMs(f: () => tf.Tensor | tf.Tensor[]): number {
   return ms;
 }
 
-/** Median ms of `f` with lt's kernels on and off, interleaved so machine load hits both alike. */
-function compare(f: () => tf.Tensor | tf.Tensor[]): { native: number; plain: number } {
-  const native: number[] = [];
-  const plain: number[] = [];
-  for (let i = 0; i <= reps; i++) {
-    process.env[WASM_KERNELS_ENV] = '0';
-    const p = timeMs(f);
-    delete process.env[WASM_KERNELS_ENV];
-    const n = timeMs(f);
-    if (i > 0) plain.push(p), native.push(n);
+type Variant = 'plain' | 'simd' | 'fma';
+const env: Record<Variant, Record<string, string | undefined>> = {
+  plain: { [WASM_KERNELS_ENV]: '0', [WASM_FMA_ENV]: undefined },
+  simd: { [WASM_KERNELS_ENV]: undefined, [WASM_FMA_ENV]: '0' },
+  fma: { [WASM_KERNELS_ENV]: undefined, [WASM_FMA_ENV]: undefined },
+};
+function use(variant: Variant): void {
+  for (const [k, v] of Object.entries(env[variant])) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
   }
-  const median = (a: number[]) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)];
-  return { native: median(native), plain: median(plain) };
+}
+
+const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+
+/** Median ms of `f` per variant, the variants interleaved within every repeat (the first repeat is warm-up). */
+function compare(f: () => tf.Tensor | tf.Tensor[]): Record<Variant, number> {
+  const times: Record<Variant, number[]> = { plain: [], simd: [], fma: [] };
+  for (let i = 0; i <= reps; i++) {
+    for (const v of ['plain', 'simd', 'fma'] as const) {
+      use(v);
+      const ms = timeMs(f);
+      if (i > 0) times[v].push(ms);
+    }
+  }
+  use('fma');
+  return { plain: median(times.plain), simd: median(times.simd), fma: median(times.fma) };
 }
 
 const rows: string[][] = [];
-const add = (pass: string, shape: string, gflop: number, t: { native: number; plain: number }) =>
-  rows.push([pass, shape, t.plain.toFixed(1), t.native.toFixed(1), gflop ? (gflop / t.plain * 1000).toFixed(1) : '', gflop ? (gflop / t.native * 1000).toFixed(1) : '']);
-for (const [h, cin, cout, stride] of [[32, 16, 16, 1], [32, 16, 32, 2], [16, 32, 32, 1], [16, 32, 64, 2], [8, 64, 64, 1]] as const) {
+const rate = (gflop: number, ms: number) => (gflop ? ((gflop / ms) * 1000).toFixed(1) : '');
+const add = (pass: string, shape: string, gflop: number, t: Record<Variant, number>) =>
+  rows.push([pass, shape, t.plain.toFixed(1), t.simd.toFixed(1), t.fma.toFixed(1), rate(gflop, t.plain), rate(gflop, t.simd), rate(gflop, t.fma), (t.simd / t.fma).toFixed(2)]);
+// ResNet-32's 3×3 convolutions; with --more-shapes also its stem, wider layers and 1×1 convolutions (where ops/conv2d.ts
+// must decide between XNNPACK and lt's forward kernel).
+const shapes: Array<readonly [number, number, number, number, number]> = [[32, 16, 16, 1, 3], [32, 16, 32, 2, 3], [16, 32, 32, 1, 3], [16, 32, 64, 2, 3], [8, 64, 64, 1, 3]];
+if (values['more-shapes']) {
+  shapes.push([32, 3, 16, 1, 3], [32, 8, 16, 1, 3], [16, 128, 128, 1, 3], [8, 256, 256, 1, 3], [4, 512, 512, 1, 3], [32, 16, 32, 2, 1], [16, 64, 64, 1, 1], [8, 256, 64, 1, 1], [8, 64, 256, 1, 1]);
+}
+for (const [h, cin, cout, stride, k] of shapes) {
   const x = tf.randomNormal([64, h, h, cin], 0, 1, 'float32', 1) as tf.Tensor4D;
-  const w = tf.randomNormal([3, 3, cin, cout], 0, 0.1, 'float32', 2) as tf.Tensor4D;
+  const w = tf.randomNormal([k, k, cin, cout], 0, 0.1, 'float32', 2) as tf.Tensor4D;
   const out = h / stride;
-  const gflop = (2 * 64 * out * out * cout * cin * 9) / 1e9;
+  const gflop = (2 * 64 * out * out * cout * cin * k * k) / 1e9;
   const dy = tf.randomNormal([64, out, out, cout], 0, 1, 'float32', 3) as tf.Tensor4D;
-  const shape = `${h}²×${cin}→${cout} s${stride}`;
-  add('conv forward (XNNPACK)', shape, gflop, compare(() => tf.conv2d(x, w, stride, 'same')));
+  const shape = `${k}×${k} ${h}²×${cin}→${cout} s${stride}`;
+  // tfjs's 'same' split: the odd padding goes after, so a stride-2 layer on an even size pads nothing before.
+  const pad = Math.max((out - 1) * stride + k - h, 0);
+  // plain = XNNPACK's Conv2D; SIMD and FMA = lt's conv2d_forward kernel, whatever ops/conv2d.ts routes this shape to.
+  const forward = () =>
+    process.env[WASM_KERNELS_ENV] === '0'
+      ? tf.conv2d(x, w, stride, 'same')
+      : (tf.engine().runKernel(NativeKernelName.conv2D, { x, filter: w }, { outShape: [64, out, out, cout], stride, padTop: Math.floor(pad / 2), padLeft: Math.floor(pad / 2) }) as tf.Tensor);
+  add('conv forward (plain = XNNPACK)', shape, gflop, compare(forward));
   add('conv dx', shape, gflop, compare(() => conv2dInputGradient(x.shape, dy, w, stride, 'same')));
   add('conv dW', shape, gflop, compare(() => conv2dFilterGradient(x, dy, w.shape, stride, 'same')));
   tf.dispose([x, w, dy]);
 }
-for (const [h, c] of [[32, 16], [16, 32], [8, 64]] as const) {
-  const x = tf.randomNormal([64, h, h, c], 0, 1, 'float32', 4) as tf.Tensor4D;
-  const params = { gamma: tf.variable(tf.ones([c])), beta: tf.variable(tf.zeros([c])), runningMean: tf.variable(tf.zeros([c]), false), runningVar: tf.variable(tf.ones([c]), false) };
-  const f = () => tf.tidy(() => tf.grads((a: tf.Tensor) => tf.sum(tf.mul(batchNorm(a as tf.Tensor4D, params, { mode: 'train' }), x)))([x])[0]);
-  add('BatchNorm forward + backward', `${h}²×${c}`, 0, compare(f));
-  tf.dispose([x, ...Object.values(params)]);
+// --forward-sweep: the forward pass alone on ImageNet-sized layers (batch 8), where XNNPACK and lt's kernel trade places.
+if (values['forward-sweep']) {
+  const sweep: Array<readonly [number, number, number, number, number, number]> = [
+    // batch, size, cin, cout, stride, kernel
+    [8, 56, 64, 64, 1, 3], [8, 56, 64, 256, 1, 1], [8, 56, 256, 64, 1, 1], [8, 28, 128, 128, 1, 3], [8, 56, 128, 128, 2, 3],
+    [8, 14, 256, 256, 1, 3], [8, 7, 512, 512, 1, 3], [8, 7, 2048, 512, 1, 1], [8, 7, 512, 2048, 1, 1], [8, 14, 1024, 256, 1, 1],
+    [64, 32, 16, 16, 1, 5], [8, 112, 8, 64, 2, 7],
+  ];
+  for (const [n, h, cin, cout, stride, k] of sweep) {
+    const x = tf.randomNormal([n, h, h, cin], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const w = tf.randomNormal([k, k, cin, cout], 0, 0.1, 'float32', 2) as tf.Tensor4D;
+    const out = Math.ceil(h / stride);
+    const pad = Math.max((out - 1) * stride + k - h, 0);
+    const outShape = [n, out, out, cout];
+    const attrs = { outShape, stride, padTop: Math.floor(pad / 2), padLeft: Math.floor(pad / 2) };
+    const forward = () => (process.env[WASM_KERNELS_ENV] === '0' ? tf.conv2d(x, w, stride, 'same') : (tf.engine().runKernel(NativeKernelName.conv2D, { x, filter: w }, attrs) as tf.Tensor));
+    add('conv forward (plain = XNNPACK)', `${k}×${k} ${h}²×${cin}→${cout} s${stride} b${n}`, (2 * n * out * out * cout * cin * k * k) / 1e9, compare(forward));
+    tf.dispose([x, w]);
+  }
 }
-{
+if (!values['conv-only']) {
+  for (const [h, c] of [[32, 16], [16, 32], [8, 64]] as const) {
+    const x = tf.randomNormal([64, h, h, c], 0, 1, 'float32', 4) as tf.Tensor4D;
+    const params = { gamma: tf.variable(tf.ones([c])), beta: tf.variable(tf.zeros([c])), runningMean: tf.variable(tf.zeros([c]), false), runningVar: tf.variable(tf.ones([c]), false) };
+    const f = () => tf.tidy(() => tf.grads((a: tf.Tensor) => tf.sum(tf.mul(batchNorm(a as tf.Tensor4D, params, { mode: 'train' }), x)))([x])[0]);
+    add('BatchNorm forward + backward', `${h}²×${c}`, 0, compare(f));
+    tf.dispose([x, ...Object.values(params)]);
+  }
   const sizes = [432, ...Array(10).fill(2304), 4608, ...Array(9).fill(9216), 18432, ...Array(9).fill(36864)];
   const params = sizes.map((n, i) => ({ name: `p${i}`, variable: tf.variable(tf.randomNormal([n])) }));
   const grads = Object.fromEntries(params.map((p) => [p.variable.name, tf.randomNormal([p.variable.size])]));
@@ -64,7 +117,7 @@ for (const [h, c] of [[32, 16], [16, 32], [8, 64]] as const) {
   sgd.step(grads, 0.1);
   add('SGD, all ResNet-32 conv weights', `${sizes.length} tensors`, 0, compare(() => (sgd.step(grads, 0.1), [])));
 }
-console.log(`wasm, ${backend.threads} thread(s); ms per call (median of ${reps}), GFLOP/s where it applies`);
-const header = ['pass', 'shape (batch 64)', 'plain ms', 'lt ms', 'plain GFLOP/s', 'lt GFLOP/s'];
+console.log(`wasm, ${backend.threads} thread(s), FMA build ${nativeBuild() === 'fma' ? 'available' : 'NOT available (fma = simd)'}; ms per call (median of ${reps}), GFLOP/s where it applies`);
+const header = ['pass', 'shape (batch 64)', 'plain ms', 'SIMD ms', 'FMA ms', 'plain GFLOP/s', 'SIMD GFLOP/s', 'FMA GFLOP/s', 'SIMD/FMA'];
 const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
 for (const r of [header, ...rows]) console.log(`| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`);

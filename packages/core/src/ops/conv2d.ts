@@ -151,9 +151,26 @@ function filterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, g: Geometry): tf.Tensor
 }
 
 /**
+ * Whether lt's own forward kernel takes this convolution instead of XNNPACK's Conv2D. bench/kernels.ts measured it
+ * 10–50 % faster on 1 and 2 threads for 8 to 512 input channels with ci·co up to 256² (3×3, 5×5, 7×7 and 1×1 layers,
+ * 4² to 112² maps), but slower on a 3-channel stem (too short a sum per tap) and on 1×1 layers of ci·co ≥ 512², whose
+ * weights per tap outgrow the caches that XNNPACK's packed GEMM blocks for (bench/FMA.md).
+ */
+function nativeForward(g: Geometry): boolean {
+  return g.outChannels % 4 === 0 && g.inChannels >= 8 && g.inChannels * g.outChannels <= 256 * 256 && nativeKernelsActive();
+}
+
+/** The forward convolution: lt's wasm kernel where nativeForward says it is faster, XNNPACK (or tfjs's) otherwise. */
+function forward(x: tf.Tensor4D, filter: tf.Tensor4D, g: Geometry, strides: number, pad: Conv2DPad): tf.Tensor4D {
+  if (!nativeForward(g)) return tf.conv2d(x, filter, strides, pad);
+  const outShape = [g.batch, g.outHeight, g.outWidth, g.outChannels];
+  return tf.engine().runKernel(NativeKernelName.conv2D, { x, filter }, { outShape, stride: g.stride, padTop: g.padTop, padLeft: g.padLeft }) as tf.Tensor4D;
+}
+
+/**
  * 2-D convolution (NHWC input, [kh, kw, cin, cout] filter) whose gradient is built only from forward ops
  * (conv2d, pad, slice, transpose, reverse), so it trains on backends that lack or are slow at Conv2DBackprop* (PLATFORM.md).
- * Returns the output [N, outH, outW, cout], equal to `tf.conv2d(x, filter, strides, pad)`.
+ * Returns the output [N, outH, outW, cout], equal up to float rounding to `tf.conv2d(x, filter, strides, pad)`.
  */
 export function conv2d(x: tf.Tensor4D, filter: tf.Tensor4D, strides: number = 1, pad: Conv2DPad = 'same'): tf.Tensor4D {
   if (!Number.isInteger(strides) || strides < 1) {
@@ -180,7 +197,7 @@ export function conv2d(x: tf.Tensor4D, filter: tf.Tensor4D, strides: number = 1,
     const [input, weight, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
     save([input, weight]);
     return {
-      value: tf.conv2d(input, weight, strides, pad),
+      value: forward(input, weight, g, strides, pad),
       // tidy: tfjs keeps every tensor a gradient function leaves behind until the whole backward pass ends.
       gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) =>
         tf.tidy(() => {

@@ -4,8 +4,8 @@ import { selectBackend } from '../../index.js';
 import { batchNorm, type BatchNormParams } from '../../ops/batchNorm.js';
 import { conv2d, type Conv2DPad } from '../../ops/conv2d.js';
 import { Sgd } from '../../optim/sgd.js';
-import { nativeKernelsFor, WASM_KERNELS_ENV, type WasmBackendLike } from '../native/load.js';
-import { nativeKernelsActive } from './native.js';
+import { nativeBuild, nativeKernelsFor, relaxedSimdValidates, WASM_FMA_ENV, WASM_KERNELS_ENV, type NativeBuild, type WasmBackendLike } from '../native/load.js';
+import { NativeKernelName, nativeKernelsActive } from './native.js';
 import { expectClose, onBoth as onBothBackends } from './parity.test-util.js';
 
 /** onBoth, checking that wasm runs lt's native kernels. */
@@ -14,6 +14,27 @@ async function onBoth(f: () => tf.Tensor[]): Promise<{ cpu: number[][]; wasm: nu
     if (tf.getBackend() === 'wasm') expect(nativeKernelsActive()).toBe(true);
     return f();
   });
+}
+
+/** Runs `f` with LT_WASM_FMA set for `build` (0 for simd, unset for fma), restoring the environment afterwards. */
+async function withBuild<T>(build: NativeBuild, f: () => Promise<T>): Promise<T> {
+  if (build === 'simd') process.env[WASM_FMA_ENV] = '0';
+  try {
+    return await f();
+  } finally {
+    delete process.env[WASM_FMA_ENV];
+  }
+}
+
+/** The build lt's kernels run in on the active (wasm) backend. */
+const activeBuild = () => nativeKernelsFor(tf.backend())?.build;
+
+/** lt's forward convolution kernel on wasm, tf.conv2d on cpu, for `pad` as tfjs resolves it. */
+function forwardKernel(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, pad: Conv2DPad): tf.Tensor4D {
+  if (tf.getBackend() !== 'wasm') return tf.conv2d(x, w, stride, pad);
+  const info = tf.backend_util.computeConv2DInfo(x.shape, w.shape as [number, number, number, number], stride, 1, pad);
+  const attrs = { outShape: info.outShape, stride, padTop: info.padInfo.top, padLeft: info.padInfo.left };
+  return tf.engine().runKernel(NativeKernelName.conv2D, { x, filter: w }, attrs) as tf.Tensor4D;
 }
 
 const values = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed).arraySync();
@@ -59,15 +80,50 @@ describe("lt's native wasm kernels", () => {
     ['5×5 stride 1 pad 2, 16 → 8', [1, 6, 5, 16], [5, 5, 16, 8], 1, 2],
     ['3×3 stride 2 same, 12 → 4, odd sizes', [2, 9, 7, 12], [3, 3, 12, 4], 2, 'same'],
   ];
-  it.each(convCases)('conv2d gradients (dx and dW) match cpu: %s', async (_name, xShape, wShape, stride, pad) => {
-    const [xv, wv] = [values(xShape, 1), values(wShape, 2)];
-    const { cpu, wasm } = await onBoth(() => {
-      const [x, w] = [tf.tensor4d(xv as number[], xShape as [number, number, number, number]), tf.tensor4d(wv as number[], wShape as [number, number, number, number])];
-      const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad))))([x, w]);
-      tf.dispose([x, w]);
-      return grads;
+  const forwardCases: Array<[string, number[], number[], number, Conv2DPad]> = [
+    ['3×3 stride 1 same, 3 → 8, 7×6', [2, 7, 6, 3], [3, 3, 3, 8], 1, 'same'],
+    ['3×3 stride 2 same, odd size, 6 → 12', [2, 7, 7, 6], [3, 3, 6, 12], 2, 'same'],
+    ['3×3 stride 2 pad 1, 8 → 16, 9×7', [2, 9, 7, 8], [3, 3, 8, 16], 2, 1],
+    ['3×2 stride 1 valid, 5 → 4', [2, 9, 8, 5], [3, 2, 5, 4], 1, 'valid'],
+    ['1×1 stride 2, 16 → 20', [2, 6, 6, 16], [1, 1, 16, 20], 2, 'same'],
+    ['5×5 stride 1 pad 2, 16 → 8, 6×5', [1, 6, 5, 16], [5, 5, 16, 8], 1, 2],
+    ['3×3 stride 1 same, 32 → 36, 5×11', [3, 5, 11, 32], [3, 3, 32, 36], 1, 'same'],
+  ];
+
+  describe.each(['simd', 'fma'] as const)('%s build', (build) => {
+    it('is the build lt picks for it (relaxed SIMD validates on this Node, after the V8 flag if need be)', async () => {
+      await withBuild(build, async () => {
+        await selectBackend('wasm');
+        expect(nativeBuild()).toBe(build);
+        expect(activeBuild()).toBe(build);
+      });
     });
-    expectClose(wasm, cpu);
+
+    it.each(convCases)('conv2d gradients (dx and dW) match cpu: %s', async (_name, xShape, wShape, stride, pad) => {
+      const [xv, wv] = [values(xShape, 1), values(wShape, 2)];
+      const { cpu, wasm } = await withBuild(build, () =>
+        onBoth(() => {
+          if (tf.getBackend() === 'wasm') expect(activeBuild()).toBe(build);
+          const [x, w] = [tf.tensor4d(xv as number[], xShape as [number, number, number, number]), tf.tensor4d(wv as number[], wShape as [number, number, number, number])];
+          const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad))))([x, w]);
+          tf.dispose([x, w]);
+          return grads;
+        }),
+      );
+      expectClose(wasm, cpu);
+    });
+
+    it.each(forwardCases)('the forward convolution kernel matches cpu: %s', async (_name, xShape, wShape, stride, pad) => {
+      const [xv, wv] = [values(xShape, 3), values(wShape, 4)];
+      const { cpu, wasm } = await withBuild(build, () =>
+        onBoth(() => {
+          if (tf.getBackend() === 'wasm') expect(activeBuild()).toBe(build);
+          const [x, w] = [tf.tensor4d(xv as number[], xShape as [number, number, number, number]), tf.tensor4d(wv as number[], wShape as [number, number, number, number])];
+          return [forwardKernel(x, w, stride, pad)];
+        }),
+      );
+      expectClose(wasm, cpu);
+    });
   });
 
   it.each([
@@ -145,31 +201,86 @@ describe("lt's native wasm kernels", () => {
     tf.dispose([x, ...variables, params.runningMean, params.runningVar]);
   });
 
-  it('splitting the conv gradients over 2 threads gives bit-identical results to 1 thread', async () => {
-    await selectBackend('wasm', { threads: 2 });
-    const runtime = nativeKernelsFor(tf.backend());
-    expect(runtime).toBeDefined();
-    if (runtime === undefined) return;
-    // Helpers start asynchronously; the threaded backend has one once it is ready.
-    for (let i = 0; i < 100 && runtime.pool.threads < 2; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(runtime.pool.threads).toBe(2);
-    const backend = tf.backend() as WasmBackendLike;
-    const at = (t: tf.Tensor) => backend.getMemoryOffset(t.dataId);
-    const x = tf.randomNormal([3, 7, 6, 8], 0, 1, 'float32', 8);
-    const dy = tf.randomNormal([3, 4, 3, 20], 0, 1, 'float32', 9);
-    const wt = tf.randomNormal([3, 3, 20, 8], 0, 1, 'float32', 10);
-    const [dwOne, dwTwo] = [tf.zeros([3, 3, 8, 20]), tf.zeros([3, 3, 8, 20])];
-    const [dxOne, dxTwo] = [tf.zeros(x.shape), tf.zeros(x.shape)];
-    // n, ih, iw, ci, oh, ow, co, kh, kw, stride, padTop, padLeft
-    const geometry = [3, 7, 6, 8, 4, 3, 20, 3, 3, 2, 1, 1] as const;
-    runtime.kernels.conv2d_filter_grad(at(x), at(dy), at(dwOne), ...geometry, 0, 20);
-    runtime.pool.run('conv2d_filter_grad', [[at(x), at(dy), at(dwTwo), ...geometry, 0, 8], [at(x), at(dy), at(dwTwo), ...geometry, 8, 20]]);
-    runtime.kernels.conv2d_input_grad(at(dy), at(wt), at(dxOne), ...geometry, 0, 3);
-    runtime.pool.run('conv2d_input_grad', [[at(dy), at(wt), at(dxTwo), ...geometry, 0, 2], [at(dy), at(wt), at(dxTwo), ...geometry, 2, 3]]);
-    expect(Array.from(dwTwo.dataSync())).toEqual(Array.from(dwOne.dataSync()));
-    expect(Array.from(dxTwo.dataSync())).toEqual(Array.from(dxOne.dataSync()));
-    expect(tf.max(tf.abs(dwOne)).dataSync()[0]).toBeGreaterThan(0);
-    tf.dispose([x, dy, wt, dwOne, dwTwo, dxOne, dxTwo]);
+  it.each(['simd', 'fma'] as const)('%s build: splitting the conv kernels over 2 threads gives bit-identical results to 1 thread', async (build) => {
+    await withBuild(build, async () => {
+      await selectBackend('wasm', { threads: 2 });
+      const runtime = nativeKernelsFor(tf.backend());
+      expect(runtime?.build).toBe(build);
+      if (runtime === undefined) return;
+      // Helpers start asynchronously; the threaded backend has one once it is ready.
+      for (let i = 0; i < 100 && runtime.pool.threads < 2; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(runtime.pool.threads).toBe(2);
+      const backend = tf.backend() as WasmBackendLike;
+      const at = (t: tf.Tensor) => backend.getMemoryOffset(t.dataId);
+      const x = tf.randomNormal([3, 7, 6, 8], 0, 1, 'float32', 8);
+      const dy = tf.randomNormal([3, 4, 3, 20], 0, 1, 'float32', 9);
+      const wt = tf.randomNormal([3, 3, 20, 8], 0, 1, 'float32', 10);
+      const w = tf.randomNormal([3, 3, 8, 20], 0, 1, 'float32', 11);
+      const [dwOne, dwTwo] = [tf.zeros([3, 3, 8, 20]), tf.zeros([3, 3, 8, 20])];
+      const [dxOne, dxTwo] = [tf.zeros(x.shape), tf.zeros(x.shape)];
+      const [yOne, yTwo] = [tf.zeros(dy.shape), tf.zeros(dy.shape)];
+      // n, ih, iw, ci, oh, ow, co, kh, kw, stride, padTop, padLeft
+      const geometry = [3, 7, 6, 8, 4, 3, 20, 3, 3, 2, 1, 1] as const;
+      runtime.kernels.conv2d_filter_grad(at(x), at(dy), at(dwOne), ...geometry, 0, 20);
+      runtime.pool.run('conv2d_filter_grad', [[at(x), at(dy), at(dwTwo), ...geometry, 0, 8], [at(x), at(dy), at(dwTwo), ...geometry, 8, 20]]);
+      runtime.kernels.conv2d_input_grad(at(dy), at(wt), at(dxOne), ...geometry, 0, 3);
+      runtime.pool.run('conv2d_input_grad', [[at(dy), at(wt), at(dxTwo), ...geometry, 0, 2], [at(dy), at(wt), at(dxTwo), ...geometry, 2, 3]]);
+      // The forward splits output rows (3 images × 4 rows), here in the middle of the second image.
+      runtime.kernels.conv2d_forward(at(x), at(w), at(yOne), ...geometry, 0, 12);
+      runtime.pool.run('conv2d_forward', [[at(x), at(w), at(yTwo), ...geometry, 0, 5], [at(x), at(w), at(yTwo), ...geometry, 5, 12]]);
+      expect(Array.from(dwTwo.dataSync())).toEqual(Array.from(dwOne.dataSync()));
+      expect(Array.from(dxTwo.dataSync())).toEqual(Array.from(dxOne.dataSync()));
+      expect(Array.from(yTwo.dataSync())).toEqual(Array.from(yOne.dataSync()));
+      for (const t of [dwOne, dxOne, yOne]) expect(tf.max(tf.abs(t)).dataSync()[0]).toBeGreaterThan(0);
+      tf.dispose([x, dy, wt, w, dwOne, dwTwo, dxOne, dxTwo, yOne, yTwo]);
+    });
+  });
+
+  it(`${WASM_FMA_ENV}=0, or a relaxed-SIMD probe that does not validate, gives the SIMD build`, async () => {
+    await selectBackend('wasm');
+    // clang 14's own encoding of relaxed madd (the 2021 draft's opcode 0xaf), which no engine accepts any more.
+    const draft = Uint8Array.of(
+      ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+      ...[0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b, 0x01, 0x7b],
+      ...[0x03, 0x02, 0x01, 0x00],
+      ...[0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd, 0xaf, 0x01, 0x0b],
+    );
+    expect(relaxedSimdValidates(draft)).toBe(false);
+    expect(nativeBuild(draft)).toBe('simd');
+    expect(relaxedSimdValidates()).toBe(true);
+    expect(nativeBuild()).toBe('fma');
+    expect(activeBuild()).toBe('fma');
+    process.env[WASM_FMA_ENV] = '0';
+    try {
+      expect(nativeBuild()).toBe('simd');
+      expect(activeBuild()).toBe('simd');
+      expect(nativeKernelsActive()).toBe(true);
+    } finally {
+      delete process.env[WASM_FMA_ENV];
+    }
+    expect(activeBuild()).toBe('fma');
+  });
+
+  it.each(['simd', 'fma'] as const)('%s build: the forward kernel and a training step through it leave no tensors behind', async (build) => {
+    await withBuild(build, async () => {
+      await selectBackend('wasm');
+      const w = tf.variable(tf.randomNormal([3, 3, 16, 16], 0, 1, 'float32', 5));
+      const x = tf.randomNormal([2, 8, 8, 16], 0, 1, 'float32', 6) as tf.Tensor4D;
+      const step = () =>
+        tf.tidy(() => {
+          const y = forwardKernel(x, w as tf.Tensor4D, 1, 'same');
+          const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(conv2d(x, w as tf.Tensor4D, 1))), [w]);
+          tf.dispose(Object.values(grads));
+          return tf.add(value, tf.mean(y));
+        }).dispose();
+      step();
+      const before = tf.memory();
+      step();
+      const after = tf.memory();
+      expect(after.numTensors).toBe(before.numTensors);
+      expect(after.numBytes).toBe(before.numBytes);
+      tf.dispose([x, w]);
+    });
   });
 
   it(`${WASM_KERNELS_ENV}=0 falls back to plain tfjs kernels`, async () => {

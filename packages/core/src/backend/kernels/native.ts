@@ -13,6 +13,7 @@ export const NativeKernelName = {
   batchNormEval: 'LtBatchNormEval',
   conv2DFilterGrad: 'LtConv2DFilterGrad',
   conv2DInputGrad: 'LtConv2DInputGrad',
+  conv2D: 'LtConv2D',
 } as const;
 
 /**
@@ -123,5 +124,17 @@ const conv2DInputGrad = config(NativeKernelName.conv2DInputGrad, (native, backen
   return k.finish(dx);
 });
 
+const conv2D = config(NativeKernelName.conv2D, (native, backend, { x, filter }, attrs) => {
+  const { outShape, stride, padTop, padLeft } = attrs as { outShape: [number, number, number, number]; stride: number; padTop: number; padLeft: number };
+  const [n, ih, iw, ci] = x.shape;
+  const [kh, kw, , co] = filter.shape;
+  if (co % 4 !== 0) throw new Error(`lt: ${NativeKernelName.conv2D} needs output channels in multiples of 4, got ${co}`);
+  const y = backend.makeOutput(outShape, 'float32');
+  const common = [at(backend, x), at(backend, filter), at(backend, y), n, ih, iw, ci, outShape[1], outShape[2], co, kh, kw, stride, padTop, padLeft];
+  // Threads take disjoint ranges of output rows (over all images), so a batch of one is split too.
+  native.pool.run('conv2d_forward', split(n * outShape[1], native.pool.threads, 1).map(([begin, end]) => [...common, begin, end]));
+  return y;
+});
+
 /** The native kernels' configs, for registration. */
-export const nativeKernelConfigs: readonly KernelConfig[] = [sgdMomentum, batchNormTrain, batchNormEval, batchNormGrad, conv2DFilterGrad, conv2DInputGrad];
+export const nativeKernelConfigs: readonly KernelConfig[] = [sgdMomentum, batchNormTrain, batchNormEval, batchNormGrad, conv2DFilterGrad, conv2DInputGrad, conv2D];
