@@ -65,7 +65,7 @@ export { lineChart, type LineChartSpec, type ChartSeries } from './report/svgCha
 export { htmlPage } from './report/html.js';
 export type { EpochRecord, StageReport, RunReport, RunManifest, ProgressEvent } from './engine/records.js';
 export { version, packageVersion } from './version.js';
-export { conv2d, type Conv2DPad } from './ops/conv2d.js';
+export { conv2d, conv2dBiasActivation, type Conv2DPad, type Conv2DActivation } from './ops/conv2d.js';
 export { batchNorm, type BatchNormParams, type BatchNormOptions } from './ops/batchNorm.js';
 export { variableGrads } from './ops/variableGrads.js';
 export { relu, addRelu } from './ops/relu.js';

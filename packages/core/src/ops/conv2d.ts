@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { NativeKernelName, nativeKernelsActive } from '../backend/kernels/native.js';
 import { LtError } from '../errors.js';
+import { gradientsRecording } from './tape.js';
 
 /** Padding of a 2-D convolution: TensorFlow's `same` / `valid`, or an explicit number of zeros on every side. */
 export type Conv2DPad = 'same' | 'valid' | number;
@@ -217,4 +218,24 @@ export function conv2dInputGradient(xShape: readonly number[], dy: tf.Tensor4D, 
 /** ∂L/∂filter of `conv2d(x, filter, strides, pad)` for the upstream gradient `dy`, as its gradient computes it. */
 export function conv2dFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: readonly number[], strides: number, pad: Conv2DPad): tf.Tensor4D {
   return tf.tidy(() => filterGradient(x, dy, geometry(x.shape, filterShape, strides, pad)));
+}
+
+/** What follows the bias in `conv2dBiasActivation`. */
+export type Conv2DActivation = 'relu' | 'linear';
+
+/**
+ * act(conv2d(x, filter) + bias) for gradient-free forwards (evaluation, feature extraction), e.g. a convolution
+ * with its BatchNorm folded in: lt's wasm kernel does the bias and the ReLU in the same pass where it takes the
+ * convolution (see `nativeForward`), tfjs's fused conv2d otherwise. Not differentiable through lt's kernel: under a
+ * gradient tape it uses tfjs's fused conv2d, which is.
+ */
+export function conv2dBiasActivation(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D, strides: number, pad: Conv2DPad, activation: Conv2DActivation): tf.Tensor4D {
+  const g = geometry(x.shape, filter.shape, strides, pad);
+  if (!nativeForward(g) || gradientsRecording()) return tf.fused.conv2d({ x, filter, strides, pad, bias, activation });
+  const outShape = [g.batch, g.outHeight, g.outWidth, g.outChannels];
+  return tf.engine().runKernel(
+    NativeKernelName.conv2D,
+    { x, filter, bias },
+    { outShape, stride: g.stride, padTop: g.padTop, padLeft: g.padLeft, relu: activation === 'relu' },
+  ) as tf.Tensor4D;
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { gradientsRecording, relu, type ForwardMode } from '@lt/core';
+import { conv2dBiasActivation, gradientsRecording, relu, type ForwardMode } from '@lt/core';
 import type { ConvLayer } from './conv.js';
 import type { BatchNormLayer } from './batchNorm.js';
 
@@ -15,14 +15,9 @@ export function convBatchNorm(conv: ConvLayer, bn: BatchNormLayer, x: tf.Tensor4
   if (mode === 'eval' && conv.groups === 1 && !gradientsRecording()) {
     return tf.tidy(() => {
       const scale = tf.mul(bn.gamma.variable, tf.rsqrt(tf.add(bn.runningVar.variable, bn.options.epsilon ?? 1e-5)));
-      return tf.fused.conv2d({
-        x,
-        filter: tf.mul(conv.weight.variable, scale) as tf.Tensor4D,
-        strides: conv.options.stride,
-        pad: conv.options.pad,
-        bias: tf.sub(bn.beta.variable, tf.mul(bn.runningMean.variable, scale)),
-        activation,
-      });
+      const filter = tf.mul(conv.weight.variable, scale) as tf.Tensor4D;
+      const bias = tf.sub(bn.beta.variable, tf.mul(bn.runningMean.variable, scale)) as tf.Tensor1D;
+      return conv2dBiasActivation(x, filter, bias, conv.options.stride, conv.options.pad, activation);
     });
   }
   const normalised = bn.apply(conv.apply(x), mode);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../index.js';
 import { batchNorm, type BatchNormParams } from '../../ops/batchNorm.js';
-import { conv2d, type Conv2DPad } from '../../ops/conv2d.js';
+import { conv2d, conv2dBiasActivation, type Conv2DPad } from '../../ops/conv2d.js';
 import { Sgd } from '../../optim/sgd.js';
 import { nativeBuild, nativeKernelsFor, relaxedSimdValidates, WASM_FMA_ENV, WASM_KERNELS_ENV, type NativeBuild, type WasmBackendLike } from '../native/load.js';
 import { NativeKernelName, nativeKernelsActive } from './native.js';
@@ -124,6 +124,22 @@ describe("lt's native wasm kernels", () => {
       );
       expectClose(wasm, cpu);
     });
+
+    it.each(forwardCases)('conv2dBiasActivation (bias, then ReLU or nothing, in the kernel) matches cpu: %s', async (_name, xShape, wShape, stride, pad) => {
+      const [xv, wv] = [values(xShape, 5), values(wShape, 6)];
+      const co = wShape[3];
+      const { cpu, wasm } = await withBuild(build, () =>
+        onBoth(() => {
+          const [x, w] = [tf.tensor4d(xv as number[], xShape as [number, number, number, number]), tf.tensor4d(wv as number[], wShape as [number, number, number, number])];
+          const bias = tf.linspace(-1, 1, co) as tf.Tensor1D;
+          return (['relu', 'linear'] as const).map((activation) => conv2dBiasActivation(x, w, bias, stride, pad, activation));
+        }),
+      );
+      expectClose(wasm, cpu);
+      // Both activations were exercised: the ReLU clipped something, the linear output kept negatives.
+      expect(Math.min(...cpu[0])).toBe(0);
+      expect(Math.min(...cpu[1])).toBeLessThan(0);
+    });
   });
 
   it.each([
@@ -226,14 +242,36 @@ describe("lt's native wasm kernels", () => {
       runtime.kernels.conv2d_input_grad(at(dy), at(wt), at(dxOne), ...geometry, 0, 3);
       runtime.pool.run('conv2d_input_grad', [[at(dy), at(wt), at(dxTwo), ...geometry, 0, 2], [at(dy), at(wt), at(dxTwo), ...geometry, 2, 3]]);
       // The forward splits output rows (3 images × 4 rows), here in the middle of the second image.
-      runtime.kernels.conv2d_forward(at(x), at(w), at(yOne), ...geometry, 0, 12);
-      runtime.pool.run('conv2d_forward', [[at(x), at(w), at(yTwo), ...geometry, 0, 5], [at(x), at(w), at(yTwo), ...geometry, 5, 12]]);
+      // With the bias + ReLU epilogue on, which each thread applies to its own rows.
+      const bias = tf.randomNormal([20], 0, 1, 'float32', 12);
+      runtime.kernels.conv2d_forward(at(x), at(w), at(yOne), ...geometry, 0, 12, at(bias), 1);
+      runtime.pool.run('conv2d_forward', [[at(x), at(w), at(yTwo), ...geometry, 0, 5, at(bias), 1], [at(x), at(w), at(yTwo), ...geometry, 5, 12, at(bias), 1]]);
       expect(Array.from(dwTwo.dataSync())).toEqual(Array.from(dwOne.dataSync()));
       expect(Array.from(dxTwo.dataSync())).toEqual(Array.from(dxOne.dataSync()));
       expect(Array.from(yTwo.dataSync())).toEqual(Array.from(yOne.dataSync()));
       for (const t of [dwOne, dxOne, yOne]) expect(tf.max(tf.abs(t)).dataSync()[0]).toBeGreaterThan(0);
-      tf.dispose([x, dy, wt, w, dwOne, dwTwo, dxOne, dxTwo, yOne, yTwo]);
+      tf.dispose([x, dy, wt, w, bias, dwOne, dwTwo, dxOne, dxTwo, yOne, yTwo]);
     });
+  });
+
+  it('BatchNorm train and backward on 2 threads give bit-identical results to 1 thread (fixed row spans)', async () => {
+    await selectBackend('wasm', { threads: 2 });
+    const runtime = nativeKernelsFor(tf.backend());
+    if (runtime === undefined) throw new Error('native kernels did not load');
+    for (let i = 0; i < 100 && runtime.pool.threads < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(runtime.pool.threads).toBe(2);
+    const run = () => batchNormStep(values([5, 7, 3, 12], 21) as number[], [5, 7, 3, 12]).map((t) => Array.from(t.dataSync()));
+    const twoThreads = tf.tidy(run);
+    const pool = runtime.pool as unknown as { helpers: Array<{ usable: boolean }> };
+    // Shadow each helper's `usable` getter so the pool runs every part on this thread.
+    pool.helpers.forEach((h) => Object.defineProperty(h, 'usable', { value: false, configurable: true }));
+    try {
+      expect(runtime.pool.threads).toBe(1);
+      const oneThread = tf.tidy(run);
+      expect(twoThreads).toEqual(oneThread);
+    } finally {
+      for (const h of pool.helpers) delete (h as { usable?: boolean }).usable;
+    }
   });
 
   it(`${WASM_FMA_ENV}=0, or a relaxed-SIMD probe that does not validate, gives the SIMD build`, async () => {

@@ -67,13 +67,52 @@ const sgdMomentum = config(NativeKernelName.sgdMomentum, (native, backend, { par
   return [newParam, newBuffer];
 });
 
+/** The fixed number of row spans BatchNorm's reductions are cut into (BN_SPANS in kernels.c). */
+const BN_SPANS = 8;
+
+/**
+ * A BatchNorm reduction over the rows of [m, c] (kernels.c batch_norm_partials: whole spans per thread, so any thread
+ * count sums the same way), then `finish` on this thread with the partial sums and 3c floats of coefficients, then
+ * the elementwise pass into `out`, split by rows over the threads, with the arguments `apply` builds from the
+ * coefficients (kernels.c batch_norm_apply's a, mul, add, b, mul2).
+ */
+function batchNormPasses(
+  native: NativeRuntime,
+  backend: WasmBackendLike,
+  m: number,
+  c: number,
+  reduce: readonly number[],
+  finish: (partials: number, coef: number) => void,
+  apply: (coef: number) => readonly number[],
+  out: number,
+): void {
+  // BN_SPANS·2c doubles, then 3c floats, plus one float so the doubles start 8-byte aligned whatever malloc returns.
+  withScratch(backend, BN_SPANS * 4 * c + 3 * c + 1, (scratch) => {
+    const partials = (scratch + 7) & ~7;
+    const coef = partials + BN_SPANS * 2 * c * 8;
+    native.pool.run('batch_norm_partials', split(BN_SPANS, native.pool.threads, 1).map(([begin, end]) => [...reduce, m, c, begin, end, partials]));
+    finish(partials, coef);
+    const args = apply(coef);
+    native.pool.run('batch_norm_apply', split(m, native.pool.threads, 1).map(([begin, end]) => [...args, c, begin, end, out]));
+  });
+}
+
 const batchNormTrain = config(NativeKernelName.batchNormTrain, (native, backend, { x, gamma, beta, runningMean, runningVar }, attrs) => {
   const { epsilon, momentum } = attrs as { epsilon: number; momentum: number };
   const c = x.shape[x.shape.length - 1];
+  const m = sizeOf(x.shape) / c;
   const [y, mean, rstd, newMean, newVar] = [x.shape, [c], [c], [c], [c]].map((shape) => backend.makeOutput(shape, 'float32'));
-  // 2c doubles + 3c floats, plus one float so the doubles can start 8-byte aligned whatever malloc returns.
-  withScratch(backend, 7 * c + 1, (scratch) =>
-    native.kernels.batch_norm_train(at(backend, x), at(backend, gamma), at(backend, beta), at(backend, runningMean), at(backend, runningVar), sizeOf(x.shape) / c, c, epsilon, momentum, at(backend, y), at(backend, mean), at(backend, rstd), at(backend, newMean), at(backend, newVar), (scratch + 7) & ~7),
+  batchNormPasses(
+    native,
+    backend,
+    m,
+    c,
+    [at(backend, x), 0, 0, 0],
+    (partials, coef) =>
+      native.kernels.batch_norm_train_stats(partials, at(backend, gamma), at(backend, beta), at(backend, runningMean), at(backend, runningVar), m, c, epsilon, momentum, at(backend, mean), at(backend, rstd), at(backend, newMean), at(backend, newVar), coef),
+    // y = x·scale + shift with coef = [scale, shift].
+    (coef) => [at(backend, x), coef, coef + 4 * c, 0, 0],
+    at(backend, y),
   );
   return [y, mean, rstd, newMean, newVar];
 });
@@ -90,9 +129,18 @@ const batchNormEval = config(NativeKernelName.batchNormEval, (native, backend, {
 
 const batchNormGrad = config(NativeKernelName.batchNormGrad, (native, backend, { dy, x, mean, rstd, gamma }) => {
   const c = x.shape[x.shape.length - 1];
+  const m = sizeOf(x.shape) / c;
   const [dx, dGamma, dBeta] = [x.shape, [c], [c]].map((shape) => backend.makeOutput(shape, 'float32'));
-  withScratch(backend, 7 * c + 1, (scratch) =>
-    native.kernels.batch_norm_grad(at(backend, dy), at(backend, x), at(backend, mean), at(backend, rstd), at(backend, gamma), sizeOf(x.shape) / c, c, at(backend, dx), at(backend, dGamma), at(backend, dBeta), (scratch + 7) & ~7),
+  batchNormPasses(
+    native,
+    backend,
+    m,
+    c,
+    [at(backend, dy), at(backend, x), at(backend, mean), at(backend, rstd)],
+    (partials, coef) => native.kernels.batch_norm_grad_coefficients(partials, at(backend, mean), at(backend, rstd), at(backend, gamma), m, c, at(backend, dGamma), at(backend, dBeta), coef),
+    // dx = dy·gain + offset + x·per_x with coef = [gain, per_x, offset].
+    (coef) => [at(backend, dy), coef, coef + 8 * c, at(backend, x), coef + 4 * c],
+    at(backend, dx),
   );
   return [dx, dGamma, dBeta];
 });
@@ -124,15 +172,17 @@ const conv2DInputGrad = config(NativeKernelName.conv2DInputGrad, (native, backen
   return k.finish(dx);
 });
 
-const conv2D = config(NativeKernelName.conv2D, (native, backend, { x, filter }, attrs) => {
-  const { outShape, stride, padTop, padLeft } = attrs as { outShape: [number, number, number, number]; stride: number; padTop: number; padLeft: number };
+// Optional `bias` [co] and attribute `relu`: y + bias (then max(·, 0)) in the same pass (evaluation forwards).
+const conv2D = config(NativeKernelName.conv2D, (native, backend, { x, filter, bias }, attrs) => {
+  const { outShape, stride, padTop, padLeft, relu } = attrs as { outShape: [number, number, number, number]; stride: number; padTop: number; padLeft: number; relu?: boolean };
   const [n, ih, iw, ci] = x.shape;
   const [kh, kw, , co] = filter.shape;
   if (co % 4 !== 0) throw new Error(`lt: ${NativeKernelName.conv2D} needs output channels in multiples of 4, got ${co}`);
   const y = backend.makeOutput(outShape, 'float32');
   const common = [at(backend, x), at(backend, filter), at(backend, y), n, ih, iw, ci, outShape[1], outShape[2], co, kh, kw, stride, padTop, padLeft];
   // Threads take disjoint ranges of output rows (over all images), so a batch of one is split too.
-  native.pool.run('conv2d_forward', split(n * outShape[1], native.pool.threads, 1).map(([begin, end]) => [...common, begin, end]));
+  const epilogue = [bias === undefined ? 0 : at(backend, bias), relu === true ? 1 : 0];
+  native.pool.run('conv2d_forward', split(n * outShape[1], native.pool.threads, 1).map(([begin, end]) => [...common, begin, end, ...epilogue]));
   return y;
 });
 

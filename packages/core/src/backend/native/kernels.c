@@ -41,19 +41,18 @@ void sgd_momentum(const float *p, const float *g, const float *buf, float *p_out
   }
 }
 
-// Adds each of m rows of c floats (a and, if b is non-null, a*b) into acc[0..c) and acc[c..2c) as doubles.
+// Adds each of m rows of c floats into acc[0..c) and, into acc[c..2c), Σ a·(b − shift)·scale (dy·x̂ for the
+// gradient) or, when b is null, Σ a² (for the statistics), as doubles.
 static void accumulate_rows(const float *a, const float *b, const float *shift, const float *scale, int m, int c,
                             double *acc) {
   for (int r = 0; r < m; r++) {
     const float *ar = a + (long)r * c;
-    const float *br = b ? b + (long)r * c : ar;
+    const float *br = b ? b + (long)r * c : 0;
     int k = 0;
     for (; k + 4 <= c; k += 4) {
       v128_t va = wasm_v128_load(ar + k);
-      v128_t vb = wasm_v128_load(br + k);
-      // The second sum is Σ a·(b − shift)·scale: x² for statistics (shift 0, scale 1), dy·x̂ for the gradient.
-      v128_t centred = wasm_f32x4_mul(wasm_f32x4_sub(vb, wasm_v128_load(shift + k)), wasm_v128_load(scale + k));
-      v128_t prod = wasm_f32x4_mul(va, centred);
+      v128_t second = br ? wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(br + k), wasm_v128_load(shift + k)), wasm_v128_load(scale + k)) : va;
+      v128_t prod = wasm_f32x4_mul(va, second);
       double *s = acc + k, *q = acc + c + k;
       wasm_v128_store(s, wasm_f64x2_add(wasm_v128_load(s), wasm_f64x2_promote_low_f32x4(va)));
       wasm_v128_store(s + 2, wasm_f64x2_add(wasm_v128_load(s + 2),
@@ -64,49 +63,70 @@ static void accumulate_rows(const float *a, const float *b, const float *shift, 
     }
     for (; k < c; k++) {
       acc[k] += ar[k];
-      acc[c + k] += (double)(ar[k] * ((br[k] - shift[k]) * scale[k]));
+      acc[c + k] += (double)(ar[k] * (br ? (br[k] - shift[k]) * scale[k] : ar[k]));
     }
   }
 }
 
-// out[r, k] = a[r, k]·mul[k] + add[k] (+ b[r, k]·mul2[k] when b is non-null), for m rows of c channels.
-static void affine_rows(const float *a, const float *mul, const float *add, const float *b, const float *mul2, int m,
-                        int c, float *out) {
-  for (int r = 0; r < m; r++) {
+// BatchNorm's reductions cut the m rows into this many fixed spans, whatever the thread count, and add the spans'
+// sums in span order: threads take whole spans, so 1 and N threads give bit-identical results.
+#define BN_SPANS 8
+
+// For spans [span_begin, span_end) of the m rows: partials[j·2c ..) = accumulate_rows over span j (see there).
+EXPORT(batch_norm_partials)
+void batch_norm_partials(const float *a, const float *b, const float *shift, const float *scale, int m, int c,
+                         int span_begin, int span_end, double *partials) {
+  for (int j = span_begin; j < span_end; j++) {
+    long r0 = (long)m * j / BN_SPANS, r1 = (long)m * (j + 1) / BN_SPANS;
+    double *acc = partials + (long)j * 2 * c;
+    for (int k = 0; k < 2 * c; k++) acc[k] = 0.0;
+    accumulate_rows(a + r0 * c, b ? b + r0 * c : 0, shift, scale, (int)(r1 - r0), c, acc);
+  }
+}
+
+// The spans' partial sums added in span order into partials[0..2c).
+static void sum_partials(double *partials, int c) {
+  for (int j = 1; j < BN_SPANS; j++)
+    for (int k = 0; k < 2 * c; k++) partials[k] += partials[(long)j * 2 * c + k];
+}
+
+// out[r, k] = a[r, k]·mul[k] + add[k] (+ b[r, k]·mul2[k] when b is non-null) for rows [row_begin, row_end) of c
+// channels: the elementwise half of BatchNorm's forward (y = x·scale + shift) and backward (dx below).
+EXPORT(batch_norm_apply)
+void batch_norm_apply(const float *a, const float *mul, const float *add, const float *b, const float *mul2, int c,
+                      int row_begin, int row_end, float *out) {
+  for (int r = row_begin; r < row_end; r++) {
     const float *ar = a + (long)r * c;
+    const float *brow = b ? b + (long)r * c : 0;
     float *o = out + (long)r * c;
     int k = 0;
     for (; k + 4 <= c; k += 4) {
       v128_t v = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(ar + k), wasm_v128_load(mul + k)), wasm_v128_load(add + k));
-      if (b) v = wasm_f32x4_add(v, wasm_f32x4_mul(wasm_v128_load(b + (long)r * c + k), wasm_v128_load(mul2 + k)));
+      if (brow) v = wasm_f32x4_add(v, wasm_f32x4_mul(wasm_v128_load(brow + k), wasm_v128_load(mul2 + k)));
       wasm_v128_store(o + k, v);
     }
-    for (; k < c; k++) o[k] = ar[k] * mul[k] + add[k] + (b ? b[(long)r * c + k] * mul2[k] : 0.0f);
+    for (; k < c; k++) o[k] = ar[k] * mul[k] + add[k] + (brow ? brow[k] * mul2[k] : 0.0f);
   }
 }
 
-// Batch statistics, normalisation and running-statistics update of x [m, c] (channels last), PyTorch's
-// semantics (running_var takes the unbiased variance). `scratch` holds 2c doubles followed by 3c floats.
-EXPORT(batch_norm_train)
-void batch_norm_train(const float *x, const float *gamma, const float *beta, const float *running_mean,
-                      const float *running_var, int m, int c, float eps, float momentum, float *y, float *mean,
-                      float *rstd, float *new_mean, float *new_var, double *scratch) {
-  float *zero = (float *)(scratch + 2 * c), *one = zero + c, *scale = one + c;
-  for (int k = 0; k < 2 * c; k++) scratch[k] = 0.0;
-  for (int k = 0; k < c; k++) zero[k] = 0.0f, one[k] = 1.0f;
-  accumulate_rows(x, 0, zero, one, m, c, scratch);
+// Train-mode statistics from batch_norm_partials(x, 0, …): mean, rstd, the running-statistics update (PyTorch's
+// semantics: running_var takes the unbiased variance) and coef = [scale (c), shift (c)] for y = x·scale + shift.
+EXPORT(batch_norm_train_stats)
+void batch_norm_train_stats(double *partials, const float *gamma, const float *beta, const float *running_mean,
+                            const float *running_var, int m, int c, float eps, float momentum, float *mean, float *rstd,
+                            float *new_mean, float *new_var, float *coef) {
+  sum_partials(partials, c);
   float unbias = (float)((double)m / (m - 1));
   for (int k = 0; k < c; k++) {
-    double mu = scratch[k] / m, v = scratch[c + k] / m - mu * mu;
+    double mu = partials[k] / m, v = partials[c + k] / m - mu * mu;
     float var = (float)(v > 0 ? v : 0);
     mean[k] = (float)mu;
     rstd[k] = (float)(1.0 / __builtin_sqrt((double)(var + eps)));
-    scale[k] = gamma[k] * rstd[k];
-    zero[k] = beta[k] - mean[k] * scale[k];
+    coef[k] = gamma[k] * rstd[k];
+    coef[c + k] = beta[k] - mean[k] * coef[k];
     new_mean[k] = running_mean[k] * (1 - momentum) + mean[k] * momentum;
     new_var[k] = running_var[k] * (1 - momentum) + var * unbias * momentum;
   }
-  affine_rows(x, scale, zero, 0, 0, m, c, y);
 }
 
 // Eval-mode BatchNorm of x [m, c] on running statistics: y = x·scale + shift with scale = γ/√(running_var + ε) and
@@ -119,26 +139,24 @@ void batch_norm_eval(const float *x, const float *gamma, const float *beta, cons
     scale[k] = gamma[k] * (float)(1.0 / __builtin_sqrt((double)(running_var[k] + eps)));
     shift[k] = beta[k] - running_mean[k] * scale[k];
   }
-  affine_rows(x, scale, shift, 0, 0, m, c, y);
+  batch_norm_apply(x, scale, shift, 0, 0, c, 0, m, y);
 }
 
-// Closed-form BatchNorm backward (see batchNorm.ts): dβ = Σ dy, dγ = Σ dy·x̂ and
-// dx = γ·rstd·(dy − dβ/m − x̂·dγ/m) with x̂ = (x − mean)·rstd. `scratch` holds 2c doubles followed by 3c floats.
-EXPORT(batch_norm_grad)
-void batch_norm_grad(const float *dy, const float *x, const float *mean, const float *rstd, const float *gamma, int m,
-                     int c, float *dx, float *dgamma, float *dbeta, double *scratch) {
-  float *gain = (float *)(scratch + 2 * c), *per_x = gain + c, *offset = per_x + c;
-  for (int k = 0; k < 2 * c; k++) scratch[k] = 0.0;
-  accumulate_rows(dy, x, mean, rstd, m, c, scratch);
+// Closed-form BatchNorm backward (see batchNorm.ts) from batch_norm_partials(dy, x, mean, rstd, …): dβ = Σ dy,
+// dγ = Σ dy·x̂ and, with x̂ = (x − mean)·rstd folded into per-channel constants, dx = dy·gain + x·per_x + offset:
+// coef = [gain (c), per_x (c), offset (c)].
+EXPORT(batch_norm_grad_coefficients)
+void batch_norm_grad_coefficients(double *partials, const float *mean, const float *rstd, const float *gamma, int m,
+                                  int c, float *dgamma, float *dbeta, float *coef) {
+  sum_partials(partials, c);
+  float *gain = coef, *per_x = coef + c, *offset = coef + 2 * c;
   for (int k = 0; k < c; k++) {
-    dbeta[k] = (float)scratch[k];
-    dgamma[k] = (float)scratch[c + k];
+    dbeta[k] = (float)partials[k];
+    dgamma[k] = (float)partials[c + k];
     gain[k] = gamma[k] * rstd[k];
-    // x̂ folded into per-channel constants: dx = dy·gain + x·per_x + offset.
     per_x[k] = gain[k] * (dgamma[k] / -(float)m) * rstd[k];
     offset[k] = gain[k] * (dbeta[k] / -(float)m) - per_x[k] * mean[k];
   }
-  affine_rows(dy, gain, offset, x, per_x, m, c, dx);
 }
 
 // One register tile of the filter gradient: `rows` input channels (1 or 4) × `vecs` groups of 4 output channels
@@ -312,13 +330,27 @@ void conv2d_input_grad(const float *dy, const float *wt, float *dx, int n, int i
   }
 }
 
+// row[p, o] ← row[p, o] + bias[o] (then max(·, 0) with `relu`) for `pixels` pixels of `co` channels, co % 4 == 0.
+static void bias_activation(float *row, const float *bias, int pixels, int co, int relu) {
+  v128_t zero = wasm_f32x4_splat(0.0f);
+  for (int p = 0; p < pixels; p++, row += co) {
+    for (int o = 0; o < co; o += 4) {
+      v128_t v = wasm_f32x4_add(wasm_v128_load(row + o), wasm_v128_load(bias + o));
+      wasm_v128_store(row + o, relu ? wasm_f32x4_max(v, zero) : v);
+    }
+  }
+}
+
 // y[n, h, w, o] = Σ_{a,b,i} x[n, h·s + a − pad_top, w·s + b − pad_left, i] · W[a, b, i, o] (NHWC, zero padding), with
 // W [kh, kw, ci, co] and co a multiple of 4: the input gradient's loop nest with the roles of x and y swapped, so each
 // tap is a GEMM of x's (strided) pixels by W[a, b] gathered into y. Output rows [row_begin, row_end) of the n·oh rows
 // only, so threads share the work even for a single image (each value is summed the same way whatever the split).
+// With `bias` (not 0) each row then gets y + bias, and with `relu` max(·, 0), while the row is still in cache: the
+// folded conv → BatchNorm → ReLU of an evaluation forward in one pass.
 EXPORT(conv2d_forward)
 void conv2d_forward(const float *x, const float *w, float *y, int n, int ih, int iw, int ci, int oh, int ow, int co,
-                    int kh, int kw, int stride, int pad_top, int pad_left, int row_begin, int row_end) {
+                    int kh, int kw, int stride, int pad_top, int pad_left, int row_begin, int row_end, const float *bias,
+                    int relu) {
   long row_size = (long)ow * co;
   for (long t = row_begin * row_size; t < row_end * row_size; t++) y[t] = 0.0f;
   for (int r = row_begin; r < row_end; r++) {
@@ -338,5 +370,6 @@ void conv2d_forward(const float *x, const float *w, float *y, int n, int ih, int
                     yr + (long)ow0 * co, co, ow1 - ow0, co, ci);
       }
     }
+    if (bias) bias_activation(yr, bias, ow, co, relu);
   }
 }

@@ -63,12 +63,14 @@ export function nativeBuild(probe?: Uint8Array): NativeBuild {
 /** The functions kernels.c exports; pointers are byte offsets into the backend's memory. */
 export interface NativeKernels {
   sgd_momentum(p: number, g: number, buf: number, pOut: number, bufOut: number, n: number, lr: number, momentum: number, wd: number, first: number): void;
-  batch_norm_train(x: number, gamma: number, beta: number, runMean: number, runVar: number, m: number, c: number, eps: number, momentum: number, y: number, mean: number, rstd: number, newMean: number, newVar: number, scratch: number): void;
+  batch_norm_partials(a: number, b: number, shift: number, scale: number, m: number, c: number, spanBegin: number, spanEnd: number, partials: number): void;
+  batch_norm_apply(a: number, mul: number, add: number, b: number, mul2: number, c: number, rowBegin: number, rowEnd: number, out: number): void;
+  batch_norm_train_stats(partials: number, gamma: number, beta: number, runMean: number, runVar: number, m: number, c: number, eps: number, momentum: number, mean: number, rstd: number, newMean: number, newVar: number, coef: number): void;
   conv2d_input_grad(dy: number, wt: number, dx: number, n: number, ih: number, iw: number, ci: number, oh: number, ow: number, co: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number, nBegin: number, nEnd: number): void;
   conv2d_filter_grad(x: number, dy: number, dw: number, n: number, ih: number, iw: number, ci: number, oh: number, ow: number, co: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number, coBegin: number, coEnd: number): void;
-  conv2d_forward(x: number, w: number, y: number, n: number, ih: number, iw: number, ci: number, oh: number, ow: number, co: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number, rowBegin: number, rowEnd: number): void;
+  conv2d_forward(x: number, w: number, y: number, n: number, ih: number, iw: number, ci: number, oh: number, ow: number, co: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number, rowBegin: number, rowEnd: number, bias: number, relu: number): void;
   batch_norm_eval(x: number, gamma: number, beta: number, runMean: number, runVar: number, m: number, c: number, eps: number, y: number, scratch: number): void;
-  batch_norm_grad(dy: number, x: number, mean: number, rstd: number, gamma: number, m: number, c: number, dx: number, dGamma: number, dBeta: number, scratch: number): void;
+  batch_norm_grad_coefficients(partials: number, mean: number, rstd: number, gamma: number, m: number, c: number, dGamma: number, dBeta: number, coef: number): void;
 }
 
 /** lt's kernels on one backend: the module's functions, and a pool that splits a call over the backend's threads. */
