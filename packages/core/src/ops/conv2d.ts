@@ -169,9 +169,9 @@ function nativeForward(g: Geometry): boolean {
 /**
  * Whether this convolution, and its input gradient, run on lt's Winograd F(2×2, 3×3) kernel: 3×3, stride 1, padding
  * 1 on every side (so the output has the input's size), 16 to 512 channels in multiples of 4. bench/kernels.ts
- * measured it 1.2–2.1× faster than the direct kernels (and XNNPACK) on 1 and 2 threads from 32²×16→16 to 4²×512→512
- * (bench/FMA.md); with 4 to 8 channels the transforms cost about what they save (0.9–1.15×), and layers wider than
- * 512 were not measured.
+ * measured it faster than the direct kernels (and XNNPACK) on 1 and 2 threads on every such layer tried: 1.2–2.1× at
+ * batch 64 from 32²×16→16 to 4²×512→512, 1.05–2.3× at batch 8 from 56²×64→64 to 7²×512→512 (bench/FMA.md). With 4
+ * to 8 channels its transforms cost about what they save (0.9–1.16×); layers wider than 512 were not measured.
  */
 function winograd(g: Geometry): boolean {
   const pads = [g.padTop, g.padBottom, g.padLeft, g.padRight];
