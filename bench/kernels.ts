@@ -1,7 +1,9 @@
 // `pnpm exec tsx bench/kernels.ts [--threads auto|N] [--reps 5] [--conv-only] [--more-shapes] [--forward-sweep]`: GFLOP/s of each convolution pass and
 // the time of the BatchNorm and SGD passes on ResNet-32's layer shapes (batch 64): the plain tfjs path
-// (LT_WASM_KERNELS=0), lt's native kernels in their SIMD128-only build (LT_WASM_FMA=0) and in their relaxed-SIMD FMA
-// build, all switched per call. Medians over interleaved repeats, so load from other processes hits every column alike.
+// (LT_WASM_KERNELS=0), lt's native direct kernels in their SIMD128-only build (LT_WASM_FMA=0) and in their
+// relaxed-SIMD FMA build, and for 3×3 stride-1 layers lt's Winograd kernel (FMA build; forward, and dx as ops/conv2d.ts
+// runs it), all switched per call. GFLOP/s count a direct convolution's multiply-adds whatever the kernel does.
+// Medians over interleaved repeats, so load from other processes hits every column alike.
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNorm, selectBackend, Sgd, WASM_FMA_ENV, WASM_KERNELS_ENV } from '@lt/core';
@@ -24,11 +26,13 @@ function timeMs(f: () => tf.Tensor | tf.Tensor[]): number {
   return ms;
 }
 
-type Variant = 'plain' | 'simd' | 'fma';
+type Variant = 'plain' | 'simd' | 'fma' | 'winograd';
+const variants = ['plain', 'simd', 'fma', 'winograd'] as const;
 const env: Record<Variant, Record<string, string | undefined>> = {
   plain: { [WASM_KERNELS_ENV]: '0', [WASM_FMA_ENV]: undefined },
   simd: { [WASM_KERNELS_ENV]: undefined, [WASM_FMA_ENV]: '0' },
   fma: { [WASM_KERNELS_ENV]: undefined, [WASM_FMA_ENV]: undefined },
+  winograd: { [WASM_KERNELS_ENV]: undefined, [WASM_FMA_ENV]: undefined },
 };
 function use(variant: Variant): void {
   for (const [k, v] of Object.entries(env[variant])) {
@@ -39,29 +43,46 @@ function use(variant: Variant): void {
 
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 
-/** Median ms of `f` per variant, the variants interleaved within every repeat (the first repeat is warm-up). */
-function compare(f: () => tf.Tensor | tf.Tensor[]): Record<Variant, number> {
-  const times: Record<Variant, number[]> = { plain: [], simd: [], fma: [] };
+type Run = (variant: Variant) => tf.Tensor | tf.Tensor[];
+
+/**
+ * Median ms of `f` per variant, the variants interleaved within every repeat (the first repeat is warm-up); `f` gets
+ * the variant, for passes whose kernel differs by more than the environment. NaN for winograd unless `winograd`.
+ */
+function compare(f: Run, winograd = false): Record<Variant, number> {
+  const times: Record<Variant, number[]> = { plain: [], simd: [], fma: [], winograd: [] };
+  const run = variants.filter((v) => v !== 'winograd' || winograd);
   for (let i = 0; i <= reps; i++) {
-    for (const v of ['plain', 'simd', 'fma'] as const) {
+    for (const v of run) {
       use(v);
-      const ms = timeMs(f);
+      const ms = timeMs(() => f(v));
       if (i > 0) times[v].push(ms);
     }
   }
   use('fma');
-  return { plain: median(times.plain), simd: median(times.simd), fma: median(times.fma) };
+  return { plain: median(times.plain), simd: median(times.simd), fma: median(times.fma), winograd: winograd ? median(times.winograd) : NaN };
 }
 
 const rows: string[][] = [];
-const rate = (gflop: number, ms: number) => (gflop ? ((gflop / ms) * 1000).toFixed(1) : '');
+const rate = (gflop: number, ms: number) => (gflop && !Number.isNaN(ms) ? ((gflop / ms) * 1000).toFixed(1) : '');
+const ms = (t: number) => (Number.isNaN(t) ? '' : t.toFixed(1));
 const add = (pass: string, shape: string, gflop: number, t: Record<Variant, number>) =>
-  rows.push([pass, shape, t.plain.toFixed(1), t.simd.toFixed(1), t.fma.toFixed(1), rate(gflop, t.plain), rate(gflop, t.simd), rate(gflop, t.fma), (t.simd / t.fma).toFixed(2)]);
+  rows.push([
+    pass,
+    shape,
+    ...variants.map((v) => ms(t[v])),
+    ...variants.map((v) => rate(gflop, t[v])),
+    (t.simd / t.fma).toFixed(2),
+    Number.isNaN(t.winograd) ? '' : (t.fma / t.winograd).toFixed(2),
+  ]);
 // ResNet-32's 3×3 convolutions; with --more-shapes also its stem, wider layers and 1×1 convolutions (where ops/conv2d.ts
 // must decide between XNNPACK and lt's forward kernel).
 const shapes: Array<readonly [number, number, number, number, number]> = [[32, 16, 16, 1, 3], [32, 16, 32, 2, 3], [16, 32, 32, 1, 3], [16, 32, 64, 2, 3], [8, 64, 64, 1, 3]];
 if (values['more-shapes']) {
-  shapes.push([32, 3, 16, 1, 3], [32, 8, 16, 1, 3], [16, 128, 128, 1, 3], [8, 256, 256, 1, 3], [4, 512, 512, 1, 3], [32, 16, 32, 2, 1], [16, 64, 64, 1, 1], [8, 256, 64, 1, 1], [8, 64, 256, 1, 1]);
+  shapes.push(
+    [32, 3, 16, 1, 3], [32, 8, 16, 1, 3], [32, 4, 8, 1, 3], [16, 128, 128, 1, 3], [8, 128, 128, 1, 3], [8, 256, 256, 1, 3], [4, 256, 256, 1, 3], [4, 512, 512, 1, 3],
+    [32, 16, 32, 2, 1], [16, 64, 64, 1, 1], [8, 256, 64, 1, 1], [8, 64, 256, 1, 1],
+  );
 }
 for (const [h, cin, cout, stride, k] of shapes) {
   const x = tf.randomNormal([64, h, h, cin], 0, 1, 'float32', 1) as tf.Tensor4D;
@@ -72,13 +93,21 @@ for (const [h, cin, cout, stride, k] of shapes) {
   const shape = `${k}×${k} ${h}²×${cin}→${cout} s${stride}`;
   // tfjs's 'same' split: the odd padding goes after, so a stride-2 layer on an even size pads nothing before.
   const pad = Math.max((out - 1) * stride + k - h, 0);
+  // Layers ops/conv2d.ts may give the Winograd kernel (3×3, stride 1, padding 1, channels in multiples of 4).
+  const winograd = k === 3 && stride === 1 && cin % 4 === 0 && cout % 4 === 0;
+  const direct = { outShape: [64, out, out, cout], stride, padTop: Math.floor(pad / 2), padLeft: Math.floor(pad / 2) };
   // plain = XNNPACK's Conv2D; SIMD and FMA = lt's conv2d_forward kernel, whatever ops/conv2d.ts routes this shape to.
-  const forward = () =>
-    process.env[WASM_KERNELS_ENV] === '0'
+  const forward = (v: Variant) =>
+    v === 'plain'
       ? tf.conv2d(x, w, stride, 'same')
-      : (tf.engine().runKernel(NativeKernelName.conv2D, { x, filter: w }, { outShape: [64, out, out, cout], stride, padTop: Math.floor(pad / 2), padLeft: Math.floor(pad / 2) }) as tf.Tensor);
-  add('conv forward (plain = XNNPACK)', shape, gflop, compare(forward));
-  add('conv dx', shape, gflop, compare(() => conv2dInputGradient(x.shape, dy, w, stride, 'same')));
+      : (tf.engine().runKernel(v === 'winograd' ? NativeKernelName.conv2DWinograd : NativeKernelName.conv2D, { x, filter: w }, v === 'winograd' ? {} : direct) as tf.Tensor);
+  add('conv forward (plain = XNNPACK)', shape, gflop, compare(forward, winograd));
+  // dx: SIMD and FMA = lt's direct conv2d_input_grad kernel; winograd = ops/conv2d.ts's route (filter rotation included).
+  const inputGrad = (v: Variant) =>
+    v === 'simd' || v === 'fma'
+      ? (tf.engine().runKernel(NativeKernelName.conv2DInputGrad, { dy, filter: w }, { xShape: x.shape, stride, padTop: Math.floor(pad / 2), padLeft: Math.floor(pad / 2) }) as tf.Tensor)
+      : conv2dInputGradient(x.shape, dy, w, stride, 'same');
+  if (cin % 4 === 0) add('conv dx', shape, gflop, compare(inputGrad, winograd));
   add('conv dW', shape, gflop, compare(() => conv2dFilterGradient(x, dy, w.shape, stride, 'same')));
   tf.dispose([x, w, dy]);
 }
@@ -97,8 +126,12 @@ if (values['forward-sweep']) {
     const pad = Math.max((out - 1) * stride + k - h, 0);
     const outShape = [n, out, out, cout];
     const attrs = { outShape, stride, padTop: Math.floor(pad / 2), padLeft: Math.floor(pad / 2) };
-    const forward = () => (process.env[WASM_KERNELS_ENV] === '0' ? tf.conv2d(x, w, stride, 'same') : (tf.engine().runKernel(NativeKernelName.conv2D, { x, filter: w }, attrs) as tf.Tensor));
-    add('conv forward (plain = XNNPACK)', `${k}×${k} ${h}²×${cin}→${cout} s${stride} b${n}`, (2 * n * out * out * cout * cin * k * k) / 1e9, compare(forward));
+    const winograd = k === 3 && stride === 1;
+    const forward = (v: Variant) =>
+      v === 'plain'
+        ? tf.conv2d(x, w, stride, 'same')
+        : (tf.engine().runKernel(v === 'winograd' ? NativeKernelName.conv2DWinograd : NativeKernelName.conv2D, { x, filter: w }, v === 'winograd' ? {} : attrs) as tf.Tensor);
+    add('conv forward (plain = XNNPACK)', `${k}×${k} ${h}²×${cin}→${cout} s${stride} b${n}`, (2 * n * out * out * cout * cin * k * k) / 1e9, compare(forward, winograd));
     tf.dispose([x, w]);
   }
 }
@@ -118,6 +151,6 @@ if (!values['conv-only']) {
   add('SGD, all ResNet-32 conv weights', `${sizes.length} tensors`, 0, compare(() => (sgd.step(grads, 0.1), [])));
 }
 console.log(`wasm, ${backend.threads} thread(s), FMA build ${nativeBuild() === 'fma' ? 'available' : 'NOT available (fma = simd)'}; ms per call (median of ${reps}), GFLOP/s where it applies`);
-const header = ['pass', 'shape (batch 64)', 'plain ms', 'SIMD ms', 'FMA ms', 'plain GFLOP/s', 'SIMD GFLOP/s', 'FMA GFLOP/s', 'SIMD/FMA'];
+const header = ['pass', 'shape (batch 64)', 'plain ms', 'SIMD ms', 'FMA ms', 'Winograd ms', 'plain GFLOP/s', 'SIMD GFLOP/s', 'FMA GFLOP/s', 'Winograd GFLOP/s', 'SIMD/FMA', 'FMA/Winograd'];
 const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
 for (const r of [header, ...rows]) console.log(`| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`);

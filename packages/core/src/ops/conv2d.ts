@@ -111,6 +111,11 @@ function paddedConv(
  * rotated, in/out-swapped kernel (the "full" correlation written with forward ops only).
  */
 function inputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, g: Geometry): tf.Tensor4D {
+  if (winograd(g)) {
+    // With stride 1 and padding 1 on every side, dx is the same 3×3 "same" convolution of dy by the rotated kernel
+    // with its channel axes swapped, so it takes the Winograd kernel too (which rotates the filter as it reads it).
+    return tf.engine().runKernel(NativeKernelName.conv2DWinograd, { x: dy, filter }, { inputGradient: true }) as tf.Tensor4D;
+  }
   if (g.inChannels % 4 === 0 && nativeKernelsActive()) {
     // lt's wasm kernel scatters dy·Wᵀ straight into dx: no zero-interleaving for strides, no rotated kernel.
     const xShape = [g.batch, g.inHeight, g.inWidth, g.inChannels];
@@ -161,8 +166,29 @@ function nativeForward(g: Geometry): boolean {
   return g.outChannels % 4 === 0 && g.inChannels >= 8 && g.inChannels * g.outChannels <= 256 * 256 && nativeKernelsActive();
 }
 
-/** The forward convolution: lt's wasm kernel where nativeForward says it is faster, XNNPACK (or tfjs's) otherwise. */
+/**
+ * Whether this convolution, and its input gradient, run on lt's Winograd F(2×2, 3×3) kernel: 3×3, stride 1, padding
+ * 1 on every side (so the output has the input's size), 16 to 512 channels in multiples of 4. bench/kernels.ts
+ * measured it faster than the direct kernels (and XNNPACK) on 1 and 2 threads on every such layer tried: 1.2–2.1× at
+ * batch 64 from 32²×16→16 to 4²×512→512, 1.05–2.3× at batch 8 from 56²×64→64 to 7²×512→512 (bench/FMA.md). With 4
+ * to 8 channels its transforms cost about what they save (0.9–1.16×); layers wider than 512 were not measured.
+ */
+function winograd(g: Geometry): boolean {
+  const pads = [g.padTop, g.padBottom, g.padLeft, g.padRight];
+  const channels = [g.inChannels, g.outChannels];
+  return (
+    g.kernelHeight === 3 &&
+    g.kernelWidth === 3 &&
+    g.stride === 1 &&
+    pads.every((p) => p === 1) &&
+    channels.every((c) => c % 4 === 0 && c >= 16 && c <= 512) &&
+    nativeKernelsActive()
+  );
+}
+
+/** The forward convolution: lt's wasm kernels where winograd/nativeForward say they are faster, XNNPACK (or tfjs's) otherwise. */
 function forward(x: tf.Tensor4D, filter: tf.Tensor4D, g: Geometry, strides: number, pad: Conv2DPad): tf.Tensor4D {
+  if (winograd(g)) return tf.engine().runKernel(NativeKernelName.conv2DWinograd, { x, filter }, {}) as tf.Tensor4D;
   if (!nativeForward(g)) return tf.conv2d(x, filter, strides, pad);
   const outShape = [g.batch, g.outHeight, g.outWidth, g.outChannels];
   return tf.engine().runKernel(NativeKernelName.conv2D, { x, filter }, { outShape, stride: g.stride, padTop: g.padTop, padLeft: g.padLeft }) as tf.Tensor4D;
@@ -225,13 +251,15 @@ export type Conv2DActivation = 'relu' | 'linear';
 
 /**
  * act(conv2d(x, filter) + bias) for gradient-free forwards (evaluation, feature extraction), e.g. a convolution
- * with its BatchNorm folded in: lt's wasm kernel does the bias and the ReLU in the same pass where it takes the
- * convolution (see `nativeForward`), tfjs's fused conv2d otherwise. Not differentiable through lt's kernel: under a
+ * with its BatchNorm folded in: lt's wasm kernels do the bias and the ReLU in the same pass where they take the
+ * convolution (see `winograd` and `nativeForward`), tfjs's fused conv2d otherwise. Not differentiable through lt's kernel: under a
  * gradient tape it uses tfjs's fused conv2d, which is.
  */
 export function conv2dBiasActivation(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D, strides: number, pad: Conv2DPad, activation: Conv2DActivation): tf.Tensor4D {
   const g = geometry(x.shape, filter.shape, strides, pad);
-  if (!nativeForward(g) || gradientsRecording()) return tf.fused.conv2d({ x, filter, strides, pad, bias, activation });
+  if (gradientsRecording()) return tf.fused.conv2d({ x, filter, strides, pad, bias, activation });
+  if (winograd(g)) return tf.engine().runKernel(NativeKernelName.conv2DWinograd, { x, filter, bias }, { relu: activation === 'relu' }) as tf.Tensor4D;
+  if (!nativeForward(g)) return tf.fused.conv2d({ x, filter, strides, pad, bias, activation });
   const outShape = [g.batch, g.outHeight, g.outWidth, g.outChannels];
   return tf.engine().runKernel(
     NativeKernelName.conv2D,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../index.js';
 import { batchNorm, type BatchNormParams } from '../../ops/batchNorm.js';
-import { conv2d, conv2dBiasActivation, type Conv2DPad } from '../../ops/conv2d.js';
+import { conv2d, conv2dBiasActivation, conv2dInputGradient, type Conv2DPad } from '../../ops/conv2d.js';
 import { Sgd } from '../../optim/sgd.js';
 import { nativeBuild, nativeKernelsFor, relaxedSimdValidates, WASM_FMA_ENV, WASM_KERNELS_ENV, type NativeBuild, type WasmBackendLike } from '../native/load.js';
 import { NativeKernelName, nativeKernelsActive } from './native.js';
@@ -90,6 +90,21 @@ describe("lt's native wasm kernels", () => {
     ['3×3 stride 1 same, 32 → 36, 5×11', [3, 5, 11, 32], [3, 3, 32, 36], 1, 'same'],
   ];
 
+  // 3×3, stride 1, padding 1 with 16+ channels in multiples of 4: ops/conv2d.ts routes the forward and dx to Winograd.
+  const winogradCases: Array<[string, number[], number[], Conv2DPad]> = [
+    ['1 image, 7×5, 16 → 20', [1, 7, 5, 16], [3, 3, 16, 20], 'same'],
+    ['2 images, 5×9, 20 → 16, pad 1', [2, 5, 9, 20], [3, 3, 20, 16], 1],
+    ['1 image, 3×3, 24 → 16', [1, 3, 3, 24], [3, 3, 24, 16], 'same'],
+    ['3 images, 1×1, 16 → 16', [3, 1, 1, 16], [3, 3, 16, 16], 'same'],
+    ['2 images, 6×8, 16 → 20', [2, 6, 8, 16], [3, 3, 16, 20], 1],
+  ];
+  // The Winograd kernel called directly, with fewer channels than ops/conv2d.ts gives it: [x shape, output channels].
+  const winogradKernelCases: Array<[string, number[], number]> = [
+    ['1 image, 7×5, 4 → 12', [1, 7, 5, 4], 12],
+    ['2 images, 5×3, 12 → 20', [2, 5, 3, 12], 20],
+    ['1 image, 9×1, 20 → 4', [1, 9, 1, 20], 4],
+  ];
+
   describe.each(['simd', 'fma'] as const)('%s build', (build) => {
     it('is the build lt picks for it (relaxed SIMD validates on this Node, after the V8 flag if need be)', async () => {
       await withBuild(build, async () => {
@@ -139,6 +154,67 @@ describe("lt's native wasm kernels", () => {
       // Both activations were exercised: the ReLU clipped something, the linear output kept negatives.
       expect(Math.min(...cpu[0])).toBe(0);
       expect(Math.min(...cpu[1])).toBeLessThan(0);
+    });
+    it.each(winogradCases)('Winograd: conv2d forward and gradients (dx by Winograd too) match cpu: %s', async (_name, xShape, wShape, pad) => {
+      const [xv, wv] = [values(xShape, 13), values(wShape, 14)];
+      const run = () => {
+        const [x, w] = [tf.tensor4d(xv as number[], xShape as [number, number, number, number]), tf.tensor4d(wv as number[], wShape as [number, number, number, number])];
+        // Weights on the output, so dy differs per position and channel.
+        const weights = tf.randomUniform([xShape[0], xShape[1], xShape[2], wShape[3]], -1, 1, 'float32', 15);
+        const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, pad), weights));
+        const out = [conv2d(x, w, 1, pad), ...tf.grads(f)([x, w])];
+        tf.dispose([x, w, weights]);
+        return out;
+      };
+      const { cpu, wasm } = await withBuild(build, () =>
+        onBoth(() => {
+          if (tf.getBackend() === 'wasm') expect(activeBuild()).toBe(build);
+          return run();
+        }),
+      );
+      expectClose(wasm, cpu);
+      // Both forwards (the output's and the one under tf.grads) and dx went through the Winograd kernel.
+      const profile = await withBuild(build, () => tf.profile(() => tf.tidy(run)));
+      expect(profile.kernels.filter((k) => k.name === NativeKernelName.conv2DWinograd)).toHaveLength(3);
+      expect(profile.kernelNames).not.toContain(NativeKernelName.conv2D);
+      expect(profile.kernelNames).not.toContain(NativeKernelName.conv2DInputGrad);
+    });
+
+    it.each(winogradKernelCases)('the Winograd kernel (forward with and without bias + ReLU, and dx) matches cpu: %s', async (_name, xShape, co) => {
+      const ci = xShape[3];
+      const [xv, wv, dyv] = [values(xShape, 22), values([3, 3, ci, co], 23), values([...xShape.slice(0, 3), co], 24)];
+      const { cpu, wasm } = await withBuild(build, () =>
+        onBoth(() => {
+          const x = tf.tensor4d(xv as number[], xShape as [number, number, number, number]);
+          const w = tf.tensor4d(wv as number[], [3, 3, ci, co]);
+          const dy = tf.tensor4d(dyv as number[], [xShape[0], xShape[1], xShape[2], co]);
+          const bias = tf.linspace(-1, 1, co) as tf.Tensor1D;
+          if (tf.getBackend() === 'cpu') {
+            return [tf.conv2d(x, w, 1, 'same'), tf.relu(tf.add(tf.conv2d(x, w, 1, 'same'), bias)), conv2dInputGradient(x.shape, dy, w, 1, 'same')];
+          }
+          expect(activeBuild()).toBe(build);
+          const run = (inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>) => tf.engine().runKernel(NativeKernelName.conv2DWinograd, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;
+          return [run({ x, filter: w }, {}), run({ x, filter: w, bias }, { relu: true }), run({ x: dy, filter: w }, { inputGradient: true })];
+        }),
+      );
+      expectClose(wasm, cpu);
+      expect(Math.min(...cpu[1])).toBe(0);
+    });
+
+    it.each(winogradCases)('Winograd: conv2dBiasActivation matches cpu: %s', async (_name, xShape, wShape, pad) => {
+      const [xv, wv] = [values(xShape, 16), values(wShape, 17)];
+      const co = wShape[3];
+      const run = () => {
+        const [x, w] = [tf.tensor4d(xv as number[], xShape as [number, number, number, number]), tf.tensor4d(wv as number[], wShape as [number, number, number, number])];
+        const bias = tf.linspace(-1, 1, co) as tf.Tensor1D;
+        return (['relu', 'linear'] as const).map((activation) => conv2dBiasActivation(x, w, bias, 1, pad, activation));
+      };
+      const { cpu, wasm } = await withBuild(build, () => onBoth(run));
+      expectClose(wasm, cpu);
+      expect(Math.min(...cpu[0])).toBe(0);
+      expect(Math.min(...cpu[1])).toBeLessThan(0);
+      const profile = await withBuild(build, () => tf.profile(() => tf.tidy(run)));
+      expect(profile.kernels.filter((k) => k.name === NativeKernelName.conv2DWinograd)).toHaveLength(2);
     });
   });
 
@@ -215,6 +291,69 @@ describe("lt's native wasm kernels", () => {
     expect(after.numBytes).toBe(before.numBytes);
     sgd.dispose();
     tf.dispose([x, ...variables, params.runningMean, params.runningVar]);
+  });
+
+  it('a training step through the Winograd kernel (forward and dx) leaves no tensors or backend buffers behind', async () => {
+    await selectBackend('wasm');
+    const params = bnParams(20);
+    const w = tf.variable(tf.randomNormal([3, 3, 16, 20], 0, 1, 'float32', 5));
+    const x = tf.randomNormal([2, 5, 7, 16], 0, 1, 'float32', 6) as tf.Tensor4D;
+    const variables = [w, params.gamma, params.beta];
+    const sgd = new Sgd(variables.map((variable, i) => ({ name: `v${i}`, variable })), { momentum: 0.9, weightDecay: 1e-3 });
+    const step = () =>
+      tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(batchNorm(conv2d(x, w as tf.Tensor4D, 1, 'same'), params, { mode: 'train' }))), variables);
+        sgd.step(grads, 0.1);
+        return value;
+      }).dispose();
+    step();
+    const before = { ...tf.memory(), dataIds: tf.engine().backend.numDataIds() };
+    // The forward and dx (conv2d's gradient computes dx even where x is no variable).
+    const profile = await tf.profile(step);
+    expect(profile.kernels.filter((k) => k.name === NativeKernelName.conv2DWinograd)).toHaveLength(2);
+    const after = { ...tf.memory(), dataIds: tf.engine().backend.numDataIds() };
+    expect(after.numTensors).toBe(before.numTensors);
+    expect(after.numBytes).toBe(before.numBytes);
+    expect(after.dataIds).toBe(before.dataIds);
+    sgd.dispose();
+    tf.dispose([x, ...variables, params.runningMean, params.runningVar]);
+  });
+
+  it.each(['simd', 'fma'] as const)('%s build: the Winograd kernel gives bit-identical results on 2 threads and on 1', async (build) => {
+    await withBuild(build, async () => {
+      await selectBackend('wasm', { threads: 2 });
+      const runtime = nativeKernelsFor(tf.backend());
+      expect(runtime?.build).toBe(build);
+      if (runtime === undefined) return;
+      for (let i = 0; i < 100 && runtime.pool.threads < 2; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(runtime.pool.threads).toBe(2);
+      // 3 images of 7×9 (ragged last tile row and column), 12 → 20 channels; forward with bias + ReLU, and dx.
+      const x = tf.randomNormal([3, 7, 9, 12], 0, 1, 'float32', 18);
+      const w = tf.randomNormal([3, 3, 12, 20], 0, 1, 'float32', 19);
+      const dy = tf.randomNormal([3, 7, 9, 20], 0, 1, 'float32', 20);
+      const bias = tf.randomNormal([20], 0, 1, 'float32', 21);
+      const run = () =>
+        [
+          tf.engine().runKernel(NativeKernelName.conv2DWinograd, { x, filter: w, bias }, { relu: true }),
+          tf.engine().runKernel(NativeKernelName.conv2DWinograd, { x, filter: w }, {}),
+          tf.engine().runKernel(NativeKernelName.conv2DWinograd, { x: dy, filter: w }, { inputGradient: true }),
+        ].map((t) => {
+          const values = Array.from((t as tf.Tensor).dataSync());
+          tf.dispose(t as tf.Tensor);
+          return values;
+        });
+      const twoThreads = run();
+      const pool = runtime.pool as unknown as { helpers: Array<{ usable: boolean }> };
+      pool.helpers.forEach((h) => Object.defineProperty(h, 'usable', { value: false, configurable: true }));
+      try {
+        expect(runtime.pool.threads).toBe(1);
+        expect(run()).toEqual(twoThreads);
+      } finally {
+        for (const h of pool.helpers) delete (h as { usable?: boolean }).usable;
+      }
+      for (const values of twoThreads) expect(Math.max(...values.map(Math.abs))).toBeGreaterThan(0);
+      tf.dispose([x, w, dy, bias]);
+    });
   });
 
   it.each(['simd', 'fma'] as const)('%s build: splitting the conv kernels over 2 threads gives bit-identical results to 1 thread', async (build) => {

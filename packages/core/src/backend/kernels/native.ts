@@ -14,6 +14,7 @@ export const NativeKernelName = {
   conv2DFilterGrad: 'LtConv2DFilterGrad',
   conv2DInputGrad: 'LtConv2DInputGrad',
   conv2D: 'LtConv2D',
+  conv2DWinograd: 'LtConv2DWinograd',
 } as const;
 
 /**
@@ -186,5 +187,43 @@ const conv2D = config(NativeKernelName.conv2D, (native, backend, { x, filter, bi
   return y;
 });
 
+/** Floats between the planes of a Winograd block's buffers (WINOGRAD_PAD in kernels.c). */
+const WINOGRAD_PAD = 16;
+
+/**
+ * Output tiles per Winograd block. Each block's transformed input and products (16·block·(ci + co) floats) are
+ * written and read back once, and its GEMMs stream the transformed filter once: bench/kernels.ts measured 8 to 64
+ * tiles within a few per cent of each other from 16 to 512 channels once the planes were padded apart (WINOGRAD_PAD).
+ */
+const WINOGRAD_BLOCK = 32;
+
+// 3×3, stride 1, padding 1 by Winograd F(2×2, 3×3) (kernels.c conv2d_winograd); optional `bias` and `relu` as LtConv2D.
+// With `inputGradient`, x is dy and `filter` the layer's own [3, 3, ci, co], and the result is dx [n, h, w, ci] (the
+// kernel rotates and transposes the filter as it transforms it).
+const conv2DWinograd = config(NativeKernelName.conv2DWinograd, (native, backend, { x, filter, bias }, attrs) => {
+  const { relu, inputGradient } = attrs as { relu?: boolean; inputGradient?: boolean };
+  const [n, h, w, ci] = x.shape;
+  const [kh, kw, filterIn, filterOut] = filter.shape;
+  const co = inputGradient === true ? filterIn : filterOut;
+  if ((inputGradient === true ? filterOut : filterIn) !== ci) throw new Error(`lt: ${NativeKernelName.conv2DWinograd}: filter [${filter.shape.join(', ')}] does not fit ${ci} input channels`);
+  if (kh !== 3 || kw !== 3) throw new Error(`lt: ${NativeKernelName.conv2DWinograd} needs a 3×3 filter, got ${kh}×${kw}`);
+  if (ci % 4 !== 0 || co % 4 !== 0) throw new Error(`lt: ${NativeKernelName.conv2DWinograd} needs channels in multiples of 4, got ${ci} → ${co}`);
+  const block = WINOGRAD_BLOCK;
+  const y = backend.makeOutput([n, h, w, co], 'float32');
+  const tiles = n * Math.ceil(h / 2) * Math.ceil(w / 2);
+  const parts = split(tiles, native.pool.threads, 1);
+  const perPart = 16 * (block * (ci + co) + 2 * WINOGRAD_PAD);
+  withScratch(backend, 16 * ci * co + parts.length * perPart, (scratch) => {
+    // The transformed filter first (threads take input channels), then each part its tiles in its own scratch.
+    native.pool.run('winograd_filter', split(ci, native.pool.threads, 4).map(([begin, end]) => [at(backend, filter), scratch, ci, co, begin, end, inputGradient === true ? 1 : 0]));
+    const epilogue = [bias === undefined ? 0 : at(backend, bias), relu === true ? 1 : 0];
+    native.pool.run(
+      'conv2d_winograd',
+      parts.map(([begin, end], i) => [at(backend, x), scratch, at(backend, y), n, h, w, ci, co, begin, end, block, scratch + 4 * (16 * ci * co + i * perPart), ...epilogue]),
+    );
+  });
+  return y;
+});
+
 /** The native kernels' configs, for registration. */
-export const nativeKernelConfigs: readonly KernelConfig[] = [sgdMomentum, batchNormTrain, batchNormEval, batchNormGrad, conv2DFilterGrad, conv2DInputGrad, conv2D];
+export const nativeKernelConfigs: readonly KernelConfig[] = [sgdMomentum, batchNormTrain, batchNormEval, batchNormGrad, conv2DFilterGrad, conv2DInputGrad, conv2D, conv2DWinograd];

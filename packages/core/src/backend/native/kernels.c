@@ -260,11 +260,12 @@ void conv2d_filter_grad(const float *x, const float *dy, float *dw, int n, int i
 // One register tile of a GEMM whose rows are `rows` pixels (1 to GEMM_ROWS) a fixed step apart in both A and C, and
 // whose columns are `vecs` groups of 4 channels (1 or 2): c[r·c_step + j] += Σ_k a[r·a_step + k] · b[k·b_ld + j].
 // The input gradient (A = dy, B = Wᵀ) and the forward convolution (A = x, B = W) are both this product per filter tap.
+// With `load` 0 the sums start from zero instead of c's contents (Winograd's products overwrite their buffer).
 static inline __attribute__((always_inline)) void gemm_tile(const float *a, long a_step, const float *b, long b_ld,
-                                                            float *c, long c_step, int rows, int vecs, int k) {
+                                                            float *c, long c_step, int rows, int vecs, int k, int load) {
   v128_t acc[GEMM_ROWS][2];
   for (int r = 0; r < rows; r++)
-    for (int j = 0; j < vecs; j++) acc[r][j] = wasm_v128_load(c + r * c_step + 4 * j);
+    for (int j = 0; j < vecs; j++) acc[r][j] = load ? wasm_v128_load(c + r * c_step + 4 * j) : wasm_f32x4_splat(0.0f);
   for (int t = 0; t < k; t++) {
     v128_t w[2];
     for (int j = 0; j < vecs; j++) w[j] = wasm_v128_load(b + t * b_ld + 4 * j);
@@ -279,26 +280,39 @@ static inline __attribute__((always_inline)) void gemm_tile(const float *a, long
 
 // `rows` pixels × `width` channels (a multiple of 4): 8 channels at a time, then 4.
 static inline __attribute__((always_inline)) void gemm_rows(const float *a, long a_step, const float *b, long b_ld,
-                                                            float *c, long c_step, int rows, int width, int k) {
+                                                            float *c, long c_step, int rows, int width, int k, int load) {
   int j = 0;
-  for (; j + 8 <= width; j += 8) gemm_tile(a, a_step, b + j, b_ld, c + j, c_step, rows, 2, k);
-  for (; j < width; j += 4) gemm_tile(a, a_step, b + j, b_ld, c + j, c_step, rows, 1, k);
+  for (; j + 8 <= width; j += 8) gemm_tile(a, a_step, b + j, b_ld, c + j, c_step, rows, 2, k, load);
+  for (; j < width; j += 4) gemm_tile(a, a_step, b + j, b_ld, c + j, c_step, rows, 1, k, load);
 }
 
 // The tiles of `count` pixels × `width` channels of one tap's product: GEMM_ROWS pixels at a time, and the rest in
 // one tile rather than one by one, so the last pixels of a row also keep several independent sums in flight (up to
 // a quarter faster on 8×8 maps, whose border taps cover 7 pixels).
-static void gemm_span(const float *a, long a_step, const float *b, long b_ld, float *c, long c_step, int count,
-                      int width, int k) {
+static inline __attribute__((always_inline)) void gemm_span_with(const float *a, long a_step, const float *b, long b_ld,
+                                                                 float *c, long c_step, int count, int width, int k,
+                                                                 int load) {
   int p = 0;
   for (; p + GEMM_ROWS <= count; p += GEMM_ROWS)
-    gemm_rows(a + p * a_step, a_step, b, b_ld, c + p * c_step, c_step, GEMM_ROWS, width, k);
+    gemm_rows(a + p * a_step, a_step, b, b_ld, c + p * c_step, c_step, GEMM_ROWS, width, k, load);
   a += p * a_step, c += p * c_step;
   switch (count - p) {
-  case 3: gemm_rows(a, a_step, b, b_ld, c, c_step, 3, width, k); break;
-  case 2: gemm_rows(a, a_step, b, b_ld, c, c_step, 2, width, k); break;
-  case 1: gemm_rows(a, a_step, b, b_ld, c, c_step, 1, width, k); break;
+  case 3: gemm_rows(a, a_step, b, b_ld, c, c_step, 3, width, k, load); break;
+  case 2: gemm_rows(a, a_step, b, b_ld, c, c_step, 2, width, k, load); break;
+  case 1: gemm_rows(a, a_step, b, b_ld, c, c_step, 1, width, k, load); break;
   }
+}
+
+// c += a·b (the direct convolutions sum their taps into c).
+static void gemm_span(const float *a, long a_step, const float *b, long b_ld, float *c, long c_step, int count,
+                      int width, int k) {
+  gemm_span_with(a, a_step, b, b_ld, c, c_step, count, width, k, 1);
+}
+
+// c = a·b: saves Winograd the pass that would zero c first.
+static void gemm_span_set(const float *a, long a_step, const float *b, long b_ld, float *c, long c_step, int count,
+                          int width, int k) {
+  gemm_span_with(a, a_step, b, b_ld, c, c_step, count, width, k, 0);
 }
 
 // dx[n, h·s + a − pad_top, w·s + b − pad_left, i] += Σ_o dy[n, h, w, o] · W[a, b, i, o] (NHWC), with
@@ -371,5 +385,153 @@ void conv2d_forward(const float *x, const float *w, float *y, int n, int ih, int
       }
     }
     if (bias) bias_activation(yr, bias, ow, co, relu);
+  }
+}
+
+// Winograd F(2×2, 3×3) for 3×3 convolutions of stride 1 and padding 1 (output size = input size): each 2×2 output
+// tile is Aᵀ [Σ_i (Bᵀ d_i B) ⊙ (G g_i Gᵀ)] A over its 4×4 input patch d, so the 36 multiplies per input channel and
+// output channel of four direct outputs become 16, spent in 16 independent GEMMs (one per transform element e):
+// M[e] (tiles × co) = V[e] (tiles × ci) · U[e] (ci × co), the same register-tiled product as the direct kernels.
+// With Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1], G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1], Aᵀ = [1 1 1 0; 0 1 −1 −1].
+
+// u[e, i, o] = (G g Gᵀ)[e] of g = w[·, ·, i, o] (w [3, 3, ci, co], u [16, ci, co], co % 4 == 0), for input channels
+// [i_begin, i_end) so threads can share it. With `flip`, g = w[2 − ·, 2 − ·, o, i] of w [3, 3, co, ci]: the kernel of
+// the input gradient of the layer whose filter w is (rotated 180°, channel axes swapped), read in place because
+// tfjs-backend-wasm's Reverse took a third as long as the Winograd convolution itself (8² × 64 × 64).
+EXPORT(winograd_filter)
+void winograd_filter(const float *w, float *u, int ci, int co, int i_begin, int i_end, int flip) {
+  long tap = (long)ci * co;
+  v128_t half = wasm_f32x4_splat(0.5f);
+  for (int i = i_begin; i < i_end; i++) {
+    for (int o = 0; o < co; o += 4) {
+      v128_t r[4][3];
+      // G g: along the kernel's rows, for each of its columns.
+      for (int b = 0; b < 3; b++) {
+        v128_t g[3];
+        for (int a = 0; a < 3; a++) {
+          if (flip) {
+            const float *p = w + (long)((2 - a) * 3 + 2 - b) * tap + (long)o * ci + i;
+            g[a] = wasm_f32x4_make(p[0], p[ci], p[2 * ci], p[3 * ci]);
+          } else {
+            g[a] = wasm_v128_load(w + (long)(a * 3 + b) * tap + (long)i * co + o);
+          }
+        }
+        v128_t even = wasm_f32x4_add(g[0], g[2]);
+        r[0][b] = g[0];
+        r[1][b] = wasm_f32x4_mul(wasm_f32x4_add(even, g[1]), half);
+        r[2][b] = wasm_f32x4_mul(wasm_f32x4_sub(even, g[1]), half);
+        r[3][b] = g[2];
+      }
+      // (G g) Gᵀ: the same along its columns.
+      float *out = u + (long)i * co + o;
+      for (int a = 0; a < 4; a++) {
+        v128_t even = wasm_f32x4_add(r[a][0], r[a][2]);
+        wasm_v128_store(out + (a * 4 + 0) * tap, r[a][0]);
+        wasm_v128_store(out + (a * 4 + 1) * tap, wasm_f32x4_mul(wasm_f32x4_add(even, r[a][1]), half));
+        wasm_v128_store(out + (a * 4 + 2) * tap, wasm_f32x4_mul(wasm_f32x4_sub(even, r[a][1]), half));
+        wasm_v128_store(out + (a * 4 + 3) * tap, r[a][2]);
+      }
+    }
+  }
+}
+
+// v[e·stride + c..c+4) = (Bᵀ d B)[e] for the 4×4 patch whose top-left pixel is rows[0] + col0·ci (channels c..c+4):
+// rows[r] is null for a row outside the image, and columns outside [0, iw) read as zero (`check` 0 skips that test
+// for patches wholly inside).
+static inline __attribute__((always_inline)) void winograd_input_tile(const float *const rows[4], int col0, int iw,
+                                                                      int ci, int c, float *v, long stride, int check) {
+  v128_t zero = wasm_f32x4_splat(0.0f);
+  v128_t t[4][4];
+  for (int r = 0; r < 4; r++) {
+    v128_t d[4];
+    for (int q = 0; q < 4; q++) {
+      int col = col0 + q;
+      d[q] = !check || (rows[r] && col >= 0 && col < iw) ? wasm_v128_load(rows[r] + (long)col * ci + c) : zero;
+    }
+    // Along the row (d B): (d0 − d2, d1 + d2, d2 − d1, d1 − d3); then down the columns (Bᵀ ·) below.
+    t[r][0] = wasm_f32x4_sub(d[0], d[2]);
+    t[r][1] = wasm_f32x4_add(d[1], d[2]);
+    t[r][2] = wasm_f32x4_sub(d[2], d[1]);
+    t[r][3] = wasm_f32x4_sub(d[1], d[3]);
+  }
+  for (int q = 0; q < 4; q++) {
+    wasm_v128_store(v + (0 * 4 + q) * stride, wasm_f32x4_sub(t[0][q], t[2][q]));
+    wasm_v128_store(v + (1 * 4 + q) * stride, wasm_f32x4_add(t[1][q], t[2][q]));
+    wasm_v128_store(v + (2 * 4 + q) * stride, wasm_f32x4_sub(t[2][q], t[1][q]));
+    wasm_v128_store(v + (3 * 4 + q) * stride, wasm_f32x4_sub(t[1][q], t[3][q]));
+  }
+}
+
+// Floats between consecutive planes of V and M beyond the block's own (see conv2d_winograd).
+#define WINOGRAD_PAD 16
+
+// y = conv(x, w) for a 3×3 kernel, stride 1, padding 1 (x [n, h, w, ci], y [n, h, w, co], ci and co multiples of 4)
+// by Winograd F(2×2, 3×3) from u = winograd_filter(w), for tiles [tile_begin, tile_end) of the n·⌈h/2⌉·⌈w/2⌉ 2×2
+// output tiles (row-major per image), so threads can share the work: every output is computed the same way whatever
+// the split. Tiles go `block` at a time through scratch (16·(block·(ci + co) + 2·WINOGRAD_PAD) floats, this part's
+// own): the input
+// transform V of the block, the 16 GEMMs into M, the output transform straight into y, so V and M stay in cache and
+// never exist for the whole batch. With `bias` (not 0) each output gets + bias, then max(·, 0) with `relu`, as in
+// conv2d_forward.
+EXPORT(conv2d_winograd)
+void conv2d_winograd(const float *x, const float *u, float *y, int n, int h, int w, int ci, int co, int tile_begin,
+                     int tile_end, int block, float *scratch, const float *bias, int relu) {
+  int th = (h + 1) / 2, tw = (w + 1) / 2;
+  // One cache line between the 16 planes: planes a multiple of 4 kB apart share cache sets and measured up to a
+  // third slower (16·64 tiles × 16 channels, 16 × 64 × 64, 32 × 32 × 32).
+  long v_stride = (long)block * ci + WINOGRAD_PAD, m_stride = (long)block * co + WINOGRAD_PAD;
+  float *v = scratch, *m = scratch + 16 * v_stride;
+  v128_t zero = wasm_f32x4_splat(0.0f);
+  for (int t0 = tile_begin; t0 < tile_end; t0 += block) {
+    int count = tile_end - t0 < block ? tile_end - t0 : block;
+    for (int k = 0; k < count; k++) {
+      int tile = t0 + k, b = tile / (th * tw), rest = tile % (th * tw);
+      int row0 = 2 * (rest / tw) - 1, col0 = 2 * (rest % tw) - 1;
+      const float *rows[4];
+      for (int r = 0; r < 4; r++)
+        rows[r] = row0 + r >= 0 && row0 + r < h ? x + ((long)b * h + row0 + r) * w * ci : 0;
+      float *vk = v + (long)k * ci;
+      if (row0 >= 0 && row0 + 3 < h && col0 >= 0 && col0 + 3 < w)
+        for (int c = 0; c < ci; c += 4) winograd_input_tile(rows, col0, w, ci, c, vk + c, v_stride, 0);
+      else
+        for (int c = 0; c < ci; c += 4) winograd_input_tile(rows, col0, w, ci, c, vk + c, v_stride, 1);
+    }
+    for (int e = 0; e < 16; e++)
+      gemm_span_set(v + e * v_stride, ci, u + (long)e * ci * co, co, m + e * m_stride, co, count, co, ci);
+    for (int k = 0; k < count; k++) {
+      int tile = t0 + k, b = tile / (th * tw), rest = tile % (th * tw);
+      int oy = 2 * (rest / tw), ox = 2 * (rest % tw);
+      float *y0 = y + (((long)b * h + oy) * w + ox) * co;
+      int down = oy + 1 < h, right = ox + 1 < w;
+      const float *mk = m + (long)k * co;
+      for (int o = 0; o < co; o += 4) {
+        // Aᵀ M along the columns, then (Aᵀ M) A along the rows.
+        v128_t s0[4], s1[4];
+        for (int q = 0; q < 4; q++) {
+          v128_t m0 = wasm_v128_load(mk + (0 * 4 + q) * m_stride + o), m1 = wasm_v128_load(mk + (1 * 4 + q) * m_stride + o),
+                 m2 = wasm_v128_load(mk + (2 * 4 + q) * m_stride + o), m3 = wasm_v128_load(mk + (3 * 4 + q) * m_stride + o);
+          s0[q] = wasm_f32x4_add(wasm_f32x4_add(m0, m1), m2);
+          s1[q] = wasm_f32x4_sub(wasm_f32x4_sub(m1, m2), m3);
+        }
+        v128_t out[2][2] = {
+            {wasm_f32x4_add(wasm_f32x4_add(s0[0], s0[1]), s0[2]), wasm_f32x4_sub(wasm_f32x4_sub(s0[1], s0[2]), s0[3])},
+            {wasm_f32x4_add(wasm_f32x4_add(s1[0], s1[1]), s1[2]), wasm_f32x4_sub(wasm_f32x4_sub(s1[1], s1[2]), s1[3])},
+        };
+        if (bias) {
+          v128_t bv = wasm_v128_load(bias + o);
+          for (int i = 0; i < 2; i++)
+            for (int j = 0; j < 2; j++) {
+              out[i][j] = wasm_f32x4_add(out[i][j], bv);
+              if (relu) out[i][j] = wasm_f32x4_max(out[i][j], zero);
+            }
+        }
+        wasm_v128_store(y0 + o, out[0][0]);
+        if (right) wasm_v128_store(y0 + co + o, out[0][1]);
+        if (down) {
+          wasm_v128_store(y0 + (long)w * co + o, out[1][0]);
+          if (right) wasm_v128_store(y0 + (long)(w + 1) * co + o, out[1][1]);
+        }
+      }
+    }
   }
 }
