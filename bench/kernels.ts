@@ -1,8 +1,8 @@
 // `pnpm exec tsx bench/kernels.ts [--threads auto|N] [--reps 5] [--conv-only] [--more-shapes] [--forward-sweep]`: GFLOP/s of each convolution pass and
 // the time of the BatchNorm and SGD passes on ResNet-32's layer shapes (batch 64): the plain tfjs path
 // (LT_WASM_KERNELS=0), lt's native direct kernels in their SIMD128-only build (LT_WASM_FMA=0) and in their
-// relaxed-SIMD FMA build, and for 3×3 stride-1 layers lt's Winograd kernel (FMA build; forward, and dx as ops/conv2d.ts
-// runs it), all switched per call. GFLOP/s count a direct convolution's multiply-adds whatever the kernel does.
+// relaxed-SIMD FMA build, and for 3×3 stride-1 layers lt's Winograd kernels (FMA build; forward, dx as ops/conv2d.ts
+// runs it, and dW), all switched per call. GFLOP/s count a direct convolution's multiply-adds whatever the kernel does.
 // Medians over interleaved repeats, so load from other processes hits every column alike.
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
@@ -108,7 +108,14 @@ for (const [h, cin, cout, stride, k] of shapes) {
       ? (tf.engine().runKernel(NativeKernelName.conv2DInputGrad, { dy, filter: w }, { xShape: x.shape, stride, padTop: Math.floor(pad / 2), padLeft: Math.floor(pad / 2) }) as tf.Tensor)
       : conv2dInputGradient(x.shape, dy, w, stride, 'same');
   if (cin % 4 === 0) add('conv dx', shape, gflop, compare(inputGrad, winograd));
-  add('conv dW', shape, gflop, compare(() => conv2dFilterGradient(x, dy, w.shape, stride, 'same')));
+  // dW: plain = the tf-op path; SIMD and FMA = lt's direct conv2d_filter_grad kernel; winograd = lt's Winograd dW kernel.
+  const filterGrad = (v: Variant) =>
+    v === 'plain'
+      ? conv2dFilterGradient(x, dy, w.shape, stride, 'same')
+      : v === 'winograd'
+        ? (tf.engine().runKernel(NativeKernelName.conv2DWinogradFilterGrad, { x, dy }, {}) as tf.Tensor)
+        : (tf.engine().runKernel(NativeKernelName.conv2DFilterGrad, { x, dy }, { filterShape: w.shape, stride, padTop: Math.floor(pad / 2), padLeft: Math.floor(pad / 2) }) as tf.Tensor);
+  add('conv dW', shape, gflop, compare(filterGrad, winograd));
   tf.dispose([x, w, dy]);
 }
 // --forward-sweep: the forward pass alone on ImageNet-sized layers (batch 8), where XNNPACK and lt's kernel trade places.

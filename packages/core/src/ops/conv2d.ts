@@ -142,6 +142,10 @@ function inputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, g: Geometry): tf.Te
  * measured 5–20× faster than im2col + matMul (which pays for big transposed matMuls and strided slices).
  */
 function filterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, g: Geometry): tf.Tensor4D {
+  // The layers whose forward and dx run on Winograd F(2×2, 3×3) take its transpose F(3×3, 2×2) for dW: bench/kernels.ts
+  // measured it faster than the direct kernel on 1 and 2 threads on every such layer at batch 64, 32²×16→16 to
+  // 4²×512→512 (bench/FMA.md).
+  if (winograd(g)) return tf.engine().runKernel(NativeKernelName.conv2DWinogradFilterGrad, { x, dy }, {}) as tf.Tensor4D;
   if (nativeKernelsActive()) {
     // lt's wasm kernel: the same sum as a direct NHWC loop nest, no transposes, no whole-map kernel.
     const filterShape = [g.kernelHeight, g.kernelWidth, g.inChannels, g.outChannels];
@@ -167,7 +171,8 @@ function nativeForward(g: Geometry): boolean {
 }
 
 /**
- * Whether this convolution, and its input gradient, run on lt's Winograd F(2×2, 3×3) kernel: 3×3, stride 1, padding
+ * Whether this convolution and its input gradient run on lt's Winograd F(2×2, 3×3) kernel (and its filter gradient
+ * on the F(3×3, 2×2) one, see filterGradient): 3×3, stride 1, padding
  * 1 on every side (so the output has the input's size), 16 to 512 channels in multiples of 4. bench/kernels.ts
  * measured it faster than the direct kernels (and XNNPACK) on 1 and 2 threads on every such layer tried: 1.2–2.1× at
  * batch 64 from 32²×16→16 to 4²×512→512, 1.05–2.3× at batch 8 from 56²×64→64 to 7²×512→512 (bench/FMA.md). With 4

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../../index.js';
 import { batchNorm, type BatchNormParams } from '../../ops/batchNorm.js';
-import { conv2d, conv2dBiasActivation, conv2dInputGradient, type Conv2DPad } from '../../ops/conv2d.js';
+import { conv2d, conv2dBiasActivation, conv2dFilterGradient, conv2dInputGradient, type Conv2DPad } from '../../ops/conv2d.js';
 import { Sgd } from '../../optim/sgd.js';
 import { nativeBuild, nativeKernelsFor, relaxedSimdValidates, WASM_FMA_ENV, WASM_KERNELS_ENV, type NativeBuild, type WasmBackendLike } from '../native/load.js';
 import { NativeKernelName, nativeKernelsActive } from './native.js';
@@ -173,14 +173,17 @@ describe("lt's native wasm kernels", () => {
         }),
       );
       expectClose(wasm, cpu);
-      // Both forwards (the output's and the one under tf.grads) and dx went through the Winograd kernel.
+      // Both forwards (the output's and the one under tf.grads) and dx went through the Winograd kernel, dW through
+      // the Winograd filter-gradient kernel.
       const profile = await withBuild(build, () => tf.profile(() => tf.tidy(run)));
       expect(profile.kernels.filter((k) => k.name === NativeKernelName.conv2DWinograd)).toHaveLength(3);
+      expect(profile.kernels.filter((k) => k.name === NativeKernelName.conv2DWinogradFilterGrad)).toHaveLength(1);
       expect(profile.kernelNames).not.toContain(NativeKernelName.conv2D);
       expect(profile.kernelNames).not.toContain(NativeKernelName.conv2DInputGrad);
+      expect(profile.kernelNames).not.toContain(NativeKernelName.conv2DFilterGrad);
     });
 
-    it.each(winogradKernelCases)('the Winograd kernel (forward with and without bias + ReLU, and dx) matches cpu: %s', async (_name, xShape, co) => {
+    it.each(winogradKernelCases)('the Winograd kernels (forward with and without bias + ReLU, dx, dW) match cpu: %s', async (_name, xShape, co) => {
       const ci = xShape[3];
       const [xv, wv, dyv] = [values(xShape, 22), values([3, 3, ci, co], 23), values([...xShape.slice(0, 3), co], 24)];
       const { cpu, wasm } = await withBuild(build, () =>
@@ -190,11 +193,12 @@ describe("lt's native wasm kernels", () => {
           const dy = tf.tensor4d(dyv as number[], [xShape[0], xShape[1], xShape[2], co]);
           const bias = tf.linspace(-1, 1, co) as tf.Tensor1D;
           if (tf.getBackend() === 'cpu') {
-            return [tf.conv2d(x, w, 1, 'same'), tf.relu(tf.add(tf.conv2d(x, w, 1, 'same'), bias)), conv2dInputGradient(x.shape, dy, w, 1, 'same')];
+            return [tf.conv2d(x, w, 1, 'same'), tf.relu(tf.add(tf.conv2d(x, w, 1, 'same'), bias)), conv2dInputGradient(x.shape, dy, w, 1, 'same'), conv2dFilterGradient(x, dy, w.shape, 1, 'same')];
           }
           expect(activeBuild()).toBe(build);
           const run = (inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>) => tf.engine().runKernel(NativeKernelName.conv2DWinograd, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;
-          return [run({ x, filter: w }, {}), run({ x, filter: w, bias }, { relu: true }), run({ x: dy, filter: w }, { inputGradient: true })];
+          const dw = tf.engine().runKernel(NativeKernelName.conv2DWinogradFilterGrad, { x, dy }, {}) as tf.Tensor;
+          return [run({ x, filter: w }, {}), run({ x, filter: w, bias }, { relu: true }), run({ x: dy, filter: w }, { inputGradient: true }), dw];
         }),
       );
       expectClose(wasm, cpu);
@@ -293,7 +297,7 @@ describe("lt's native wasm kernels", () => {
     tf.dispose([x, ...variables, params.runningMean, params.runningVar]);
   });
 
-  it('a training step through the Winograd kernel (forward and dx) leaves no tensors or backend buffers behind', async () => {
+  it('a training step through the Winograd kernels (forward, dx, dW) leaves no tensors or backend buffers behind', async () => {
     await selectBackend('wasm');
     const params = bnParams(20);
     const w = tf.variable(tf.randomNormal([3, 3, 16, 20], 0, 1, 'float32', 5));
@@ -311,6 +315,7 @@ describe("lt's native wasm kernels", () => {
     // The forward and dx (conv2d's gradient computes dx even where x is no variable).
     const profile = await tf.profile(step);
     expect(profile.kernels.filter((k) => k.name === NativeKernelName.conv2DWinograd)).toHaveLength(2);
+    expect(profile.kernels.filter((k) => k.name === NativeKernelName.conv2DWinogradFilterGrad)).toHaveLength(1);
     const after = { ...tf.memory(), dataIds: tf.engine().backend.numDataIds() };
     expect(after.numTensors).toBe(before.numTensors);
     expect(after.numBytes).toBe(before.numBytes);
@@ -319,7 +324,7 @@ describe("lt's native wasm kernels", () => {
     tf.dispose([x, ...variables, params.runningMean, params.runningVar]);
   });
 
-  it.each(['simd', 'fma'] as const)('%s build: the Winograd kernel gives bit-identical results on 2 threads and on 1', async (build) => {
+  it.each(['simd', 'fma'] as const)('%s build: the Winograd kernels give bit-identical results on 2 threads and on 1', async (build) => {
     await withBuild(build, async () => {
       await selectBackend('wasm', { threads: 2 });
       const runtime = nativeKernelsFor(tf.backend());
@@ -327,7 +332,7 @@ describe("lt's native wasm kernels", () => {
       if (runtime === undefined) return;
       for (let i = 0; i < 100 && runtime.pool.threads < 2; i++) await new Promise((r) => setTimeout(r, 50));
       expect(runtime.pool.threads).toBe(2);
-      // 3 images of 7×9 (ragged last tile row and column), 12 → 20 channels; forward with bias + ReLU, and dx.
+      // 3 images of 7×9 (ragged last tile row and column), 12 → 20 channels; forward with bias + ReLU, dx and dW.
       const x = tf.randomNormal([3, 7, 9, 12], 0, 1, 'float32', 18);
       const w = tf.randomNormal([3, 3, 12, 20], 0, 1, 'float32', 19);
       const dy = tf.randomNormal([3, 7, 9, 20], 0, 1, 'float32', 20);
@@ -337,6 +342,7 @@ describe("lt's native wasm kernels", () => {
           tf.engine().runKernel(NativeKernelName.conv2DWinograd, { x, filter: w, bias }, { relu: true }),
           tf.engine().runKernel(NativeKernelName.conv2DWinograd, { x, filter: w }, {}),
           tf.engine().runKernel(NativeKernelName.conv2DWinograd, { x: dy, filter: w }, { inputGradient: true }),
+          tf.engine().runKernel(NativeKernelName.conv2DWinogradFilterGrad, { x, dy }, {}),
         ].map((t) => {
           const values = Array.from((t as tf.Tensor).dataSync());
           tf.dispose(t as tf.Tensor);

@@ -15,6 +15,7 @@ export const NativeKernelName = {
   conv2DInputGrad: 'LtConv2DInputGrad',
   conv2D: 'LtConv2D',
   conv2DWinograd: 'LtConv2DWinograd',
+  conv2DWinogradFilterGrad: 'LtConv2DWinogradFilterGrad',
 } as const;
 
 /**
@@ -225,5 +226,36 @@ const conv2DWinograd = config(NativeKernelName.conv2DWinograd, (native, backend,
   return y;
 });
 
+/**
+ * Tiles per block of the Winograd filter gradient: bench/kernels.ts measured 32 and 64 alike from 16 to 64 channels
+ * on 2 threads, and 128 a third slower at 32²×16→16.
+ */
+const WINOGRAD_GRAD_BLOCK = 32;
+
+// dW [3, 3, ci, co] of a 3×3, stride-1, padding-1 convolution of x [n, h, w, ci] with upstream gradient dy
+// [n, h, w, co] by Winograd F(3×3, 2×2) (kernels.c winograd_filter_grad). Threads take disjoint blocks of 8 output
+// channels, each with its own scratch for a block's transformed tiles and its own sums.
+const conv2DWinogradFilterGrad = config(NativeKernelName.conv2DWinogradFilterGrad, (native, backend, { x, dy }) => {
+  const [n, h, w, ci] = x.shape;
+  const co = dy.shape[3];
+  if (dy.shape[0] !== n || dy.shape[1] !== h || dy.shape[2] !== w) throw new Error(`lt: ${NativeKernelName.conv2DWinogradFilterGrad}: dy [${dy.shape.join(', ')}] does not fit x [${x.shape.join(', ')}]`);
+  if (ci % 4 !== 0 || co % 4 !== 0) throw new Error(`lt: ${NativeKernelName.conv2DWinogradFilterGrad} needs channels in multiples of 4, got ${ci} → ${co}`);
+  const block = WINOGRAD_GRAD_BLOCK;
+  const dw = backend.makeOutput([3, 3, ci, co], 'float32');
+  const parts = split(co, native.pool.threads, 8);
+  // Each part's floats (blocks, running and total sums), plus a cache line so two parts never share one.
+  const perPart = parts.map(([begin, end]) => 16 * (block * (ci + end - begin) + 2 * WINOGRAD_PAD) + 32 * ci * (end - begin) + 16);
+  withScratch(backend, perPart.reduce((a, b) => a + b, 0), (scratch) => {
+    let offset = scratch;
+    const args = parts.map(([begin, end], i) => {
+      const own = offset;
+      offset += 4 * perPart[i];
+      return [at(backend, x), at(backend, dy), at(backend, dw), n, h, w, ci, co, begin, end, block, own];
+    });
+    native.pool.run('winograd_filter_grad', args);
+  });
+  return dw;
+});
+
 /** The native kernels' configs, for registration. */
-export const nativeKernelConfigs: readonly KernelConfig[] = [sgdMomentum, batchNormTrain, batchNormEval, batchNormGrad, conv2DFilterGrad, conv2DInputGrad, conv2D, conv2DWinograd];
+export const nativeKernelConfigs: readonly KernelConfig[] = [sgdMomentum, batchNormTrain, batchNormEval, batchNormGrad, conv2DFilterGrad, conv2DInputGrad, conv2D, conv2DWinograd, conv2DWinogradFilterGrad];
