@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { NativeKernelName, nativeKernelsActive } from '../backend/kernels/native.js';
 import { LtError } from '../errors.js';
+import { relu as reluOp } from './relu.js';
 import type { ForwardMode } from '../types/model.js';
 
 /** The four variables of one BatchNorm layer, each of shape [C]. */
@@ -19,6 +20,8 @@ export interface BatchNormOptions {
   readonly momentum?: number;
   /** Added to the variance before the square root. Default 1e-5. */
   readonly epsilon?: number;
+  /** Return max(BatchNorm(x), 0): on wasm in the same pass, with the ReLU's gradient folded into BatchNorm's. */
+  readonly relu?: boolean;
 }
 
 function reductionAxes(rank: number): number[] {
@@ -44,6 +47,9 @@ function updateRunningStats(params: BatchNormParams, mean: tf.Tensor, variance: 
  * running statistics as a side effect. In `eval` it uses the running statistics.
  */
 export function batchNorm<T extends tf.Tensor2D | tf.Tensor4D>(x: T, params: BatchNormParams, options: BatchNormOptions): T {
+  if (options.relu === true && !(options.mode !== 'eval' && nativeKernelsActive())) {
+    return reluOp(batchNorm(x, params, { ...options, relu: false }));
+  }
   const momentum = options.momentum ?? 0.1;
   const epsilon = options.epsilon ?? 1e-5;
   const axes = reductionAxes(x.rank);
@@ -70,7 +76,7 @@ export function batchNorm<T extends tf.Tensor2D | tf.Tensor4D>(x: T, params: Bat
       `batchNorm: ${options.mode} mode needs more than one value per channel, got ${count} (x shape [${x.shape.join(', ')}]); use a larger batch or mode 'eval'`,
     );
   }
-  if (nativeKernelsActive()) return nativeTrainBatchNorm(x, params, momentum, epsilon);
+  if (nativeKernelsActive()) return nativeTrainBatchNorm(x, params, momentum, epsilon, options.relu === true);
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [input, gamma, beta, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
     // The forward runs outside the tape: statistics and the running-stat update are gradient-free.
@@ -107,25 +113,26 @@ export function batchNorm<T extends tf.Tensor2D | tf.Tensor4D>(x: T, params: Bat
  * The same train-mode forward, running-stat update and closed-form backward as `batchNorm`, each as one pass of
  * lt's wasm kernels (kernels.c) instead of ~20 elementwise and reduction kernels.
  */
-function nativeTrainBatchNorm<T extends tf.Tensor2D | tf.Tensor4D>(x: T, params: BatchNormParams, momentum: number, epsilon: number): T {
+function nativeTrainBatchNorm<T extends tf.Tensor2D | tf.Tensor4D>(x: T, params: BatchNormParams, momentum: number, epsilon: number, relu: boolean): T {
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [input, gamma, beta, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
     const [y, mean, rstd, runningMean, runningVar] = tf.engine().runKernel(
       NativeKernelName.batchNormTrain,
       { x: input, gamma, beta, runningMean: params.runningMean, runningVar: params.runningVar },
-      { epsilon, momentum },
+      { epsilon, momentum, relu },
     ) as tf.Tensor[];
     params.runningMean.assign(runningMean);
     params.runningVar.assign(runningVar);
     tf.dispose([runningMean, runningVar]);
-    save([input, mean, rstd, gamma]);
+    // With the ReLU fused, its output is the gradient's mask (and is kept by the next layer anyway).
+    save([input, mean, rstd, gamma, ...(relu ? [y] : [])]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [savedInput, savedMean, savedRstd, savedGamma] = saved;
+        const [savedInput, savedMean, savedRstd, savedGamma, savedOutput] = saved;
         return tf.engine().runKernel(
           NativeKernelName.batchNormGrad,
-          { dy, x: savedInput, mean: savedMean, rstd: savedRstd, gamma: savedGamma },
+          { dy, x: savedInput, mean: savedMean, rstd: savedRstd, gamma: savedGamma, ...(relu ? { y: savedOutput } : {}) },
           {},
         ) as tf.Tensor[];
       },

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { conv2dBiasActivation, gradientsRecording, relu, type ForwardMode } from '@lt/core';
+import { conv2dBiasActivation, gradientsRecording, type ForwardMode } from '@lt/core';
 import type { ConvLayer } from './conv.js';
 import type { BatchNormLayer } from './batchNorm.js';
 
@@ -20,6 +20,5 @@ export function convBatchNorm(conv: ConvLayer, bn: BatchNormLayer, x: tf.Tensor4
       return conv2dBiasActivation(x, filter, bias, conv.options.stride, conv.options.pad, activation);
     });
   }
-  const normalised = bn.apply(conv.apply(x), mode);
-  return activation === 'relu' ? relu(normalised) : normalised;
+  return bn.apply(conv.apply(x), mode, activation === 'relu');
 }

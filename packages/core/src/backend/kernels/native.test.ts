@@ -49,14 +49,14 @@ function bnParams(c: number): BatchNormParams {
 }
 
 /** One train-mode BatchNorm forward and backward: y, dx, dγ, dβ and the updated running statistics. */
-function batchNormStep(xValues: unknown, shape: number[]): tf.Tensor[] {
+function batchNormStep(xValues: unknown, shape: number[], relu = false): tf.Tensor[] {
   const c = shape[shape.length - 1];
   const params = bnParams(c);
   const x = tf.tensor(xValues as number[], shape);
   const weights = tf.randomUniform(shape, -1, 1, 'float32', 7);
   const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
-    tf.sum(tf.mul(batchNorm(a as tf.Tensor4D, { ...params, gamma: g as tf.Variable, beta: b as tf.Variable }, { mode: 'train' }), weights));
-  const y = tf.tidy(() => batchNorm(x as tf.Tensor4D, params, { mode: 'train' }));
+    tf.sum(tf.mul(batchNorm(a as tf.Tensor4D, { ...params, gamma: g as tf.Variable, beta: b as tf.Variable }, { mode: 'train', relu }), weights));
+  const y = tf.tidy(() => batchNorm(x as tf.Tensor4D, params, { mode: 'train', relu }));
   const grads = tf.grads(f)([x, params.gamma, params.beta]);
   const out = [y, ...grads, params.runningMean.clone(), params.runningVar.clone()];
   tf.dispose([x, weights, params.gamma, params.beta, params.runningMean, params.runningVar]);
@@ -230,6 +230,19 @@ describe("lt's native wasm kernels", () => {
     const xv = tf.tidy(() => tf.add(tf.mul(tf.randomNormal(shape, 0, 1, 'float32', 3), 3), 2).arraySync());
     const { cpu, wasm } = await onBoth(() => batchNormStep(xv, shape));
     expectClose(wasm, cpu);
+  });
+
+  it.each([
+    ['NHWC, 6 channels (a scalar tail)', [3, 5, 4, 6]],
+    ['NHWC, 16 channels', [2, 3, 3, 16]],
+  ])('BatchNorm with its ReLU fused (wasm, one pass) matches BatchNorm then ReLU on cpu, values and gradients: %s', async (_name, shape) => {
+    const xv = values(shape, 13);
+    const { cpu, wasm } = await onBoth(() => batchNormStep(xv, shape, true));
+    expectClose(wasm, cpu);
+    // The ReLU clipped part of y, so the mask mattered for the gradients.
+    const y = cpu[0];
+    expect(y.filter((v) => v === 0).length).toBeGreaterThan(y.length / 4);
+    expect(Math.max(...y)).toBeGreaterThan(0);
   });
 
   it.each([

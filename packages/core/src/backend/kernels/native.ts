@@ -76,7 +76,7 @@ const BN_SPANS = 8;
  * A BatchNorm reduction over the rows of [m, c] (kernels.c batch_norm_partials: whole spans per thread, so any thread
  * count sums the same way), then `finish` on this thread with the partial sums and 3c floats of coefficients, then
  * the elementwise pass into `out`, split by rows over the threads, with the arguments `apply` builds from the
- * coefficients (kernels.c batch_norm_apply's a, mul, add, b, mul2).
+ * coefficients (kernels.c batch_norm_apply's a, mask, mul, add, b, mul2, relu).
  */
 function batchNormPasses(
   native: NativeRuntime,
@@ -99,8 +99,9 @@ function batchNormPasses(
   });
 }
 
+// Attribute `relu`: y = max(BatchNorm(x), 0) in the same pass (conv → BatchNorm → ReLU).
 const batchNormTrain = config(NativeKernelName.batchNormTrain, (native, backend, { x, gamma, beta, runningMean, runningVar }, attrs) => {
-  const { epsilon, momentum } = attrs as { epsilon: number; momentum: number };
+  const { epsilon, momentum, relu } = attrs as { epsilon: number; momentum: number; relu?: boolean };
   const c = x.shape[x.shape.length - 1];
   const m = sizeOf(x.shape) / c;
   const [y, mean, rstd, newMean, newVar] = [x.shape, [c], [c], [c], [c]].map((shape) => backend.makeOutput(shape, 'float32'));
@@ -109,11 +110,11 @@ const batchNormTrain = config(NativeKernelName.batchNormTrain, (native, backend,
     backend,
     m,
     c,
-    [at(backend, x), 0, 0, 0],
+    [at(backend, x), 0, 0, 0, 0],
     (partials, coef) =>
       native.kernels.batch_norm_train_stats(partials, at(backend, gamma), at(backend, beta), at(backend, runningMean), at(backend, runningVar), m, c, epsilon, momentum, at(backend, mean), at(backend, rstd), at(backend, newMean), at(backend, newVar), coef),
     // y = x·scale + shift with coef = [scale, shift].
-    (coef) => [at(backend, x), coef, coef + 4 * c, 0, 0],
+    (coef) => [at(backend, x), 0, coef, coef + 4 * c, 0, 0, relu === true ? 1 : 0],
     at(backend, y),
   );
   return [y, mean, rstd, newMean, newVar];
@@ -129,7 +130,9 @@ const batchNormEval = config(NativeKernelName.batchNormEval, (native, backend, {
   return y;
 });
 
-const batchNormGrad = config(NativeKernelName.batchNormGrad, (native, backend, { dy, x, mean, rstd, gamma }) => {
+// Optional input `y`, the output of a BatchNorm with its ReLU fused: dy counts only where y > 0.
+const batchNormGrad = config(NativeKernelName.batchNormGrad, (native, backend, { dy, x, mean, rstd, gamma, y }) => {
+  const mask = y === undefined ? 0 : at(backend, y);
   const c = x.shape[x.shape.length - 1];
   const m = sizeOf(x.shape) / c;
   const [dx, dGamma, dBeta] = [x.shape, [c], [c]].map((shape) => backend.makeOutput(shape, 'float32'));
@@ -138,10 +141,10 @@ const batchNormGrad = config(NativeKernelName.batchNormGrad, (native, backend, {
     backend,
     m,
     c,
-    [at(backend, dy), at(backend, x), at(backend, mean), at(backend, rstd)],
+    [at(backend, dy), at(backend, x), at(backend, mean), at(backend, rstd), mask],
     (partials, coef) => native.kernels.batch_norm_grad_coefficients(partials, at(backend, mean), at(backend, rstd), at(backend, gamma), m, c, at(backend, dGamma), at(backend, dBeta), coef),
     // dx = dy·gain + offset + x·per_x with coef = [gain, per_x, offset].
-    (coef) => [at(backend, dy), coef, coef + 8 * c, at(backend, x), coef + 4 * c],
+    (coef) => [at(backend, dy), mask, coef, coef + 8 * c, at(backend, x), coef + 4 * c, 0],
     at(backend, dx),
   );
   return [dx, dGamma, dBeta];

@@ -42,15 +42,19 @@ void sgd_momentum(const float *p, const float *g, const float *buf, float *p_out
 }
 
 // Adds each of m rows of c floats into acc[0..c) and, into acc[c..2c), Σ a·(b − shift)·scale (dy·x̂ for the
-// gradient) or, when b is null, Σ a² (for the statistics), as doubles.
-static void accumulate_rows(const float *a, const float *b, const float *shift, const float *scale, int m, int c,
-                            double *acc) {
+// gradient) or, when b is null, Σ a² (for the statistics), as doubles. With `mask`, a counts only where mask > 0
+// (the gradient of a ReLU fused after the BatchNorm, whose output is the mask).
+static void accumulate_rows(const float *a, const float *b, const float *shift, const float *scale, const float *mask,
+                            int m, int c, double *acc) {
+  v128_t zero = wasm_f32x4_splat(0.0f);
   for (int r = 0; r < m; r++) {
     const float *ar = a + (long)r * c;
     const float *br = b ? b + (long)r * c : 0;
+    const float *mr = mask ? mask + (long)r * c : 0;
     int k = 0;
     for (; k + 4 <= c; k += 4) {
       v128_t va = wasm_v128_load(ar + k);
+      if (mr) va = wasm_v128_and(va, wasm_f32x4_gt(wasm_v128_load(mr + k), zero));
       v128_t second = br ? wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(br + k), wasm_v128_load(shift + k)), wasm_v128_load(scale + k)) : va;
       v128_t prod = wasm_f32x4_mul(va, second);
       double *s = acc + k, *q = acc + c + k;
@@ -62,8 +66,9 @@ static void accumulate_rows(const float *a, const float *b, const float *shift, 
                                             wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(prod, prod, 2, 3, 0, 1))));
     }
     for (; k < c; k++) {
-      acc[k] += ar[k];
-      acc[c + k] += (double)(ar[k] * (br ? (br[k] - shift[k]) * scale[k] : ar[k]));
+      float ak = mr && !(mr[k] > 0.0f) ? 0.0f : ar[k];
+      acc[k] += ak;
+      acc[c + k] += (double)(ak * (br ? (br[k] - shift[k]) * scale[k] : ak));
     }
   }
 }
@@ -74,13 +79,13 @@ static void accumulate_rows(const float *a, const float *b, const float *shift, 
 
 // For spans [span_begin, span_end) of the m rows: partials[j·2c ..) = accumulate_rows over span j (see there).
 EXPORT(batch_norm_partials)
-void batch_norm_partials(const float *a, const float *b, const float *shift, const float *scale, int m, int c,
-                         int span_begin, int span_end, double *partials) {
+void batch_norm_partials(const float *a, const float *b, const float *shift, const float *scale, const float *mask,
+                         int m, int c, int span_begin, int span_end, double *partials) {
   for (int j = span_begin; j < span_end; j++) {
     long r0 = (long)m * j / BN_SPANS, r1 = (long)m * (j + 1) / BN_SPANS;
     double *acc = partials + (long)j * 2 * c;
     for (int k = 0; k < 2 * c; k++) acc[k] = 0.0;
-    accumulate_rows(a + r0 * c, b ? b + r0 * c : 0, shift, scale, (int)(r1 - r0), c, acc);
+    accumulate_rows(a + r0 * c, b ? b + r0 * c : 0, shift, scale, mask ? mask + r0 * c : 0, (int)(r1 - r0), c, acc);
   }
 }
 
@@ -91,21 +96,30 @@ static void sum_partials(double *partials, int c) {
 }
 
 // out[r, k] = a[r, k]·mul[k] + add[k] (+ b[r, k]·mul2[k] when b is non-null) for rows [row_begin, row_end) of c
-// channels: the elementwise half of BatchNorm's forward (y = x·scale + shift) and backward (dx below).
+// channels: the elementwise half of BatchNorm's forward (y = x·scale + shift) and backward (dx below). With `mask`,
+// a counts only where mask > 0 (a fused ReLU's gradient); with `relu`, out = max(·, 0) (the fused ReLU itself).
 EXPORT(batch_norm_apply)
-void batch_norm_apply(const float *a, const float *mul, const float *add, const float *b, const float *mul2, int c,
-                      int row_begin, int row_end, float *out) {
+void batch_norm_apply(const float *a, const float *mask, const float *mul, const float *add, const float *b,
+                      const float *mul2, int relu, int c, int row_begin, int row_end, float *out) {
+  v128_t zero = wasm_f32x4_splat(0.0f);
   for (int r = row_begin; r < row_end; r++) {
     const float *ar = a + (long)r * c;
+    const float *mr = mask ? mask + (long)r * c : 0;
     const float *brow = b ? b + (long)r * c : 0;
     float *o = out + (long)r * c;
     int k = 0;
     for (; k + 4 <= c; k += 4) {
-      v128_t v = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(ar + k), wasm_v128_load(mul + k)), wasm_v128_load(add + k));
+      v128_t va = wasm_v128_load(ar + k);
+      if (mr) va = wasm_v128_and(va, wasm_f32x4_gt(wasm_v128_load(mr + k), zero));
+      v128_t v = wasm_f32x4_add(wasm_f32x4_mul(va, wasm_v128_load(mul + k)), wasm_v128_load(add + k));
       if (brow) v = wasm_f32x4_add(v, wasm_f32x4_mul(wasm_v128_load(brow + k), wasm_v128_load(mul2 + k)));
-      wasm_v128_store(o + k, v);
+      wasm_v128_store(o + k, relu ? wasm_f32x4_max(v, zero) : v);
     }
-    for (; k < c; k++) o[k] = ar[k] * mul[k] + add[k] + (brow ? brow[k] * mul2[k] : 0.0f);
+    for (; k < c; k++) {
+      float ak = mr && !(mr[k] > 0.0f) ? 0.0f : ar[k];
+      float v = ak * mul[k] + add[k] + (brow ? brow[k] * mul2[k] : 0.0f);
+      o[k] = relu && v < 0.0f ? 0.0f : v;
+    }
   }
 }
 
@@ -139,7 +153,7 @@ void batch_norm_eval(const float *x, const float *gamma, const float *beta, cons
     scale[k] = gamma[k] * (float)(1.0 / __builtin_sqrt((double)(running_var[k] + eps)));
     shift[k] = beta[k] - running_mean[k] * scale[k];
   }
-  batch_norm_apply(x, scale, shift, 0, 0, c, 0, m, y);
+  batch_norm_apply(x, 0, scale, shift, 0, 0, 0, c, 0, m, y);
 }
 
 // Closed-form BatchNorm backward (see batchNorm.ts) from batch_norm_partials(dy, x, mean, rstd, …): dβ = Σ dy,

@@ -63,8 +63,8 @@ export function nativeBuild(probe?: Uint8Array): NativeBuild {
 /** The functions kernels.c exports; pointers are byte offsets into the backend's memory. */
 export interface NativeKernels {
   sgd_momentum(p: number, g: number, buf: number, pOut: number, bufOut: number, n: number, lr: number, momentum: number, wd: number, first: number): void;
-  batch_norm_partials(a: number, b: number, shift: number, scale: number, m: number, c: number, spanBegin: number, spanEnd: number, partials: number): void;
-  batch_norm_apply(a: number, mul: number, add: number, b: number, mul2: number, c: number, rowBegin: number, rowEnd: number, out: number): void;
+  batch_norm_partials(a: number, b: number, shift: number, scale: number, mask: number, m: number, c: number, spanBegin: number, spanEnd: number, partials: number): void;
+  batch_norm_apply(a: number, mask: number, mul: number, add: number, b: number, mul2: number, relu: number, c: number, rowBegin: number, rowEnd: number, out: number): void;
   batch_norm_train_stats(partials: number, gamma: number, beta: number, runMean: number, runVar: number, m: number, c: number, eps: number, momentum: number, mean: number, rstd: number, newMean: number, newVar: number, coef: number): void;
   conv2d_input_grad(dy: number, wt: number, dx: number, n: number, ih: number, iw: number, ci: number, oh: number, ow: number, co: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number, nBegin: number, nEnd: number): void;
   conv2d_filter_grad(x: number, dy: number, dw: number, n: number, ih: number, iw: number, ci: number, oh: number, ow: number, co: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number, coBegin: number, coEnd: number): void;
