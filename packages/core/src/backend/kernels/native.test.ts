@@ -103,6 +103,9 @@ describe("lt's native wasm kernels", () => {
     ['1 image, 7×5, 4 → 12', [1, 7, 5, 4], 12],
     ['2 images, 5×3, 12 → 20', [2, 5, 3, 12], 20],
     ['1 image, 9×1, 20 → 4', [1, 9, 1, 20], 4],
+    // dW sums its tiles in spans of runs: 4608 tiles make 2 spans of 5 runs (the last short), 8192 make 4 of 4.
+    ['18 images, 32×32, 4 → 4', [18, 32, 32, 4], 4],
+    ['32 images, 31×32, 4 → 4', [32, 31, 32, 4], 4],
   ];
 
   describe.each(['simd', 'fma'] as const)('%s build', (build) => {
@@ -202,7 +205,7 @@ describe("lt's native wasm kernels", () => {
         }),
       );
       expectClose(wasm, cpu);
-      expect(Math.min(...cpu[1])).toBe(0);
+      expect(cpu[1].reduce((m, v) => Math.min(m, v), Infinity)).toBe(0);
     });
 
     it.each(winogradCases)('Winograd: conv2dBiasActivation matches cpu: %s', async (_name, xShape, wShape, pad) => {
@@ -350,12 +353,20 @@ describe("lt's native wasm kernels", () => {
       const w = tf.randomNormal([3, 3, 12, 20], 0, 1, 'float32', 19);
       const dy = tf.randomNormal([3, 7, 9, 20], 0, 1, 'float32', 20);
       const bias = tf.randomNormal([20], 0, 1, 'float32', 21);
+      const xSpans = tf.randomNormal([18, 32, 32, 12], 0, 1, 'float32', 22);
+      const dySpans = tf.randomNormal([18, 32, 32, 20], 0, 1, 'float32', 23);
+      const xRuns = tf.randomNormal([32, 31, 32, 4], 0, 1, 'float32', 24);
+      const dyRuns = tf.randomNormal([32, 31, 32, 8], 0, 1, 'float32', 25);
       const run = () =>
         [
           tf.engine().runKernel(NativeKernelName.conv2DWinograd, { x, filter: w, bias }, { relu: true }),
           tf.engine().runKernel(NativeKernelName.conv2DWinograd, { x, filter: w }, {}),
           tf.engine().runKernel(NativeKernelName.conv2DWinograd, { x: dy, filter: w }, { inputGradient: true }),
           tf.engine().runKernel(NativeKernelName.conv2DWinogradFilterGrad, { x, dy }, {}),
+          // dW above has 1 span of tiles, which the threads split by output channels; these have 2 spans (1 per
+          // thread) and 4 (2 per thread).
+          tf.engine().runKernel(NativeKernelName.conv2DWinogradFilterGrad, { x: xSpans, dy: dySpans }, {}),
+          tf.engine().runKernel(NativeKernelName.conv2DWinogradFilterGrad, { x: xRuns, dy: dyRuns }, {}),
         ].map((t) => {
           const values = Array.from((t as tf.Tensor).dataSync());
           tf.dispose(t as tf.Tensor);
@@ -371,7 +382,7 @@ describe("lt's native wasm kernels", () => {
         for (const h of pool.helpers) delete (h as { usable?: boolean }).usable;
       }
       for (const values of twoThreads) expect(Math.max(...values.map(Math.abs))).toBeGreaterThan(0);
-      tf.dispose([x, w, dy, bias]);
+      tf.dispose([x, w, dy, bias, xSpans, dySpans, xRuns, dyRuns]);
     });
   });
 

@@ -235,9 +235,34 @@ const conv2DWinograd = config(NativeKernelName.conv2DWinograd, (native, backend,
  */
 const WINOGRAD_GRAD_BLOCK = 32;
 
+/**
+ * Most tile spans of the Winograd filter gradient. The spans, not the threads, fix how each dW value is summed, so
+ * threads share the tiles (each transforming only its own) and 1 and 2 threads agree bit for bit, as BN_SPANS does
+ * for BatchNorm; a power of two so 2 threads get equal shares.
+ */
+const WINOGRAD_GRAD_SPANS = 8;
+
+/**
+ * Fewest tiles per span: each span writes and the sum reads back its own [16, ci, co] sums, which at 64 (8 spans of
+ * 128 tiles at 8²×64→64) made that layer 7–10 % slower on 1 and 2 threads; with 2048 it keeps one span, split by
+ * output channels, and 32²×16→16 (16384 tiles) gets 8.
+ */
+const WINOGRAD_GRAD_SPAN_TILES = 2048;
+
+/** Most floats of the spans' sums together (16 MB): wide layers take fewer spans and split output channels instead. */
+const WINOGRAD_GRAD_SPAN_FLOATS = 1 << 22;
+
+/** The Winograd filter gradient's span count for `tiles` tiles and ci × co channels (a function of the shape only). */
+function winogradGradSpans(tiles: number, ci: number, co: number): number {
+  let spans = WINOGRAD_GRAD_SPANS;
+  while (spans > 1 && (spans * WINOGRAD_GRAD_SPAN_TILES > tiles || spans * 16 * ci * co > WINOGRAD_GRAD_SPAN_FLOATS)) spans /= 2;
+  return spans;
+}
+
 // dW [3, 3, ci, co] of a 3×3, stride-1, padding-1 convolution of x [n, h, w, ci] with upstream gradient dy
-// [n, h, w, co] by Winograd F(3×3, 2×2) (kernels.c winograd_filter_grad). Threads take disjoint blocks of 8 output
-// channels, each with its own scratch for a block's transformed tiles and its own sums.
+// [n, h, w, co] by Winograd F(3×3, 2×2) (kernels.c winograd_filter_grad, then winograd_filter_grad_sum). Threads take
+// disjoint ranges of the fixed spans of tiles, or, with fewer spans than threads, each span's output channels in
+// blocks of 8; each part has its own scratch for a block's transformed tiles and a run's sums.
 const conv2DWinogradFilterGrad = config(NativeKernelName.conv2DWinogradFilterGrad, (native, backend, { x, dy }) => {
   const [n, h, w, ci] = x.shape;
   const co = dy.shape[3];
@@ -245,17 +270,28 @@ const conv2DWinogradFilterGrad = config(NativeKernelName.conv2DWinogradFilterGra
   if (ci % 4 !== 0 || co % 4 !== 0) throw new Error(`lt: ${NativeKernelName.conv2DWinogradFilterGrad} needs channels in multiples of 4, got ${ci} → ${co}`);
   const block = WINOGRAD_GRAD_BLOCK;
   const dw = backend.makeOutput([3, 3, ci, co], 'float32');
-  const parts = split(co, native.pool.threads, 8);
-  // Each part's floats (blocks, running and total sums), plus a cache line so two parts never share one.
-  const perPart = parts.map(([begin, end]) => 16 * (block * (ci + end - begin) + 2 * WINOGRAD_PAD) + 32 * ci * (end - begin) + 16);
-  withScratch(backend, perPart.reduce((a, b) => a + b, 0), (scratch) => {
-    let offset = scratch;
-    const args = parts.map(([begin, end], i) => {
+  const tiles = n * Math.ceil(h / 2) * Math.ceil(w / 2);
+  // Spans start on block boundaries; rounding up can leave the last ones empty, so they are dropped.
+  const spanTiles = Math.ceil(tiles / winogradGradSpans(tiles, ci, co) / block) * block;
+  const spans = Math.ceil(tiles / spanTiles);
+  const threads = native.pool.threads;
+  // [span begin, span end, output channel begin, end] per part.
+  const parts: Array<[number, number, number, number]> =
+    spans >= threads
+      ? split(spans, threads, 1).map(([sBegin, sEnd]) => [sBegin, sEnd, 0, co])
+      : Array.from({ length: spans }, (_, s) => split(co, Math.ceil(threads / spans), 8).map(([oBegin, oEnd]): [number, number, number, number] => [s, s + 1, oBegin, oEnd])).flat();
+  // Each part's floats (a block's X and D, a run's sums), plus a cache line so two parts never share one.
+  const perPart = parts.map(([, , oBegin, oEnd]) => 16 * (block * (ci + oEnd - oBegin) + 2 * WINOGRAD_PAD + ci * (oEnd - oBegin)) + 16);
+  const partialFloats = spans * 16 * ci * co;
+  withScratch(backend, partialFloats + perPart.reduce((a, b) => a + b, 0), (partials) => {
+    let offset = partials + 4 * partialFloats;
+    const args = parts.map(([sBegin, sEnd, oBegin, oEnd], i) => {
       const own = offset;
       offset += 4 * perPart[i];
-      return [at(backend, x), at(backend, dy), at(backend, dw), n, h, w, ci, co, begin, end, block, own];
+      return [at(backend, x), at(backend, dy), partials, n, h, w, ci, co, sBegin, sEnd, spanTiles, oBegin, oEnd, block, own, spans === 1 ? at(backend, dw) : 0];
     });
     native.pool.run('winograd_filter_grad', args);
+    if (spans > 1) native.pool.run('winograd_filter_grad_sum', split(ci, threads, 4).map(([iBegin, iEnd]) => [partials, at(backend, dw), ci, co, spans, iBegin, iEnd]));
   });
   return dw;
 });

@@ -23,7 +23,8 @@ export function expectClose(actual: number[][], expected: number[][], tolerance 
   expect(actual.length).toBe(expected.length);
   actual.forEach((values, i) => {
     expect(values.length).toBe(expected[i].length);
-    const scale = Math.max(1, ...expected[i].map(Math.abs));
+    // A loop, not Math.max(...values): arrays of a few hundred thousand values overflow the call stack.
+    const scale = expected[i].reduce((m, v) => Math.max(m, Math.abs(v)), 1);
     values.forEach((v, j) => expect(Math.abs(v - expected[i][j]) / scale).toBeLessThan(tolerance));
   });
 }

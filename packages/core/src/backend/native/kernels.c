@@ -574,96 +574,29 @@ static inline __attribute__((always_inline)) void winograd_grad_tile(const float
 // Blocks per run of the filter gradient's sums (see winograd_filter_grad): 16 × 32 tiles.
 #define WINOGRAD_GRAD_RUN 16
 
-// dW of a 3×3, stride-1, padding-1 convolution by Winograd F(3×3, 2×2), the transpose of the forward's F(2×2, 3×3):
-// per 2×2 tile y of dy and the 4×4 patch d of x the forward reads for it, dW += Gᵀ [(A y Aᵀ) ⊙ (Bᵀ d B)] G with the
-// forward's Bᵀ and G, and A = (Aᵀ)ᵀ (4×2). The Hadamard products are summed over all tiles before the output
-// transform, so per (input, output) channel pair the 36 multiplies of a tile's four positions become 16, spent in 16
-// GEMMs P[e] (ci × co) += X[e]ᵀ (ci × tiles) · D[e] (tiles × co) with a reduction as long as the batch. Gᵀ's halves are
-// folded into D (D = diag(1, ½, ½, 1) A y Aᵀ diag(1, ½, ½, 1), exact in float), so the output transform only adds.
-// x [n, h, w, ci], dy [n, h, w, co], dw [3, 3, ci, co], ci and co multiples of 4. Output channels [o_begin, o_end)
-// only (multiples of 4): threads take disjoint ranges and every value is summed the same way whatever the split.
-// `scratch` is the part's own 16·(block·(ci + oc) + 2·WINOGRAD_PAD) + 32·ci·oc floats (oc = o_end − o_begin): `block`
-// tiles' X and D at a time, then the part's sums P [16, ci, oc] of the current run of WINOGRAD_GRAD_RUN blocks, then
-// their total. Summing in runs keeps each float sum a few hundred terms long instead of the whole batch's tiles (16384
-// at 64 × 32²), like the direct kernel's error rather than 1.4× it. Each part keeps its own P rather than its columns
-// of a shared one: parts 8 channels wide shared every cache line of P and ran slower on 2 threads than on 1.
-EXPORT(winograd_filter_grad)
-void winograd_filter_grad(const float *x, const float *dy, float *dw, int n, int h, int w, int ci, int co, int o_begin,
-                          int o_end, int block, float *scratch) {
-  int th = (h + 1) / 2, tw = (w + 1) / 2, tiles = n * th * tw, oc = o_end - o_begin;
-  long v_stride = (long)block * ci + WINOGRAD_PAD, d_stride = (long)block * oc + WINOGRAD_PAD, plane = (long)ci * oc;
-  float *v = scratch, *d = scratch + 16 * v_stride, *p = d + 16 * d_stride, *total = p + 16 * plane;
-  v128_t zero = wasm_f32x4_splat(0.0f), half = wasm_f32x4_splat(0.5f);
-  for (int t0 = 0, blocks = 0; t0 < tiles; t0 += block, blocks++) {
-    int count = tiles - t0 < block ? tiles - t0 : block, first = blocks % WINOGRAD_GRAD_RUN == 0;
-    for (int k = 0; k < count; k++) {
-      int tile = t0 + k, b = tile / (th * tw), rest = tile % (th * tw);
-      int row0 = 2 * (rest / tw) - 1, col0 = 2 * (rest % tw) - 1;
-      const float *rows[4];
-      for (int r = 0; r < 4; r++)
-        rows[r] = row0 + r >= 0 && row0 + r < h ? x + ((long)b * h + row0 + r) * w * ci : 0;
-      float *vk = v + (long)k * ci;
-      if (row0 >= 0 && row0 + 3 < h && col0 >= 0 && col0 + 3 < w)
-        for (int c = 0; c < ci; c += 4) winograd_input_tile(rows, col0, w, ci, c, vk + c, v_stride, 0);
-      else
-        for (int c = 0; c < ci; c += 4) winograd_input_tile(rows, col0, w, ci, c, vk + c, v_stride, 1);
-      // dy's tile; its pixels past the map's edge (odd h or w) are zero, as if dy were padded.
-      int oy = row0 + 1, ox = col0 + 1, down = oy + 1 < h, right = ox + 1 < w;
-      const float *y0 = dy + (((long)b * h + oy) * w + ox) * co;
-      float *dk = d + (long)k * oc - o_begin;
-      for (int o = o_begin; o < o_end; o += 4) {
-        v128_t g[2][2] = {
-            {wasm_v128_load(y0 + o), right ? wasm_v128_load(y0 + co + o) : zero},
-            {down ? wasm_v128_load(y0 + (long)w * co + o) : zero, down && right ? wasm_v128_load(y0 + (long)(w + 1) * co + o) : zero},
-        };
-        // Down the columns: (y0, (y0 + y1)/2, (y0 − y1)/2, −y1); then the same along the rows.
-        v128_t c[4][2];
-        for (int q = 0; q < 2; q++) {
-          c[0][q] = g[0][q];
-          c[1][q] = wasm_f32x4_mul(wasm_f32x4_add(g[0][q], g[1][q]), half);
-          c[2][q] = wasm_f32x4_mul(wasm_f32x4_sub(g[0][q], g[1][q]), half);
-          c[3][q] = wasm_f32x4_neg(g[1][q]);
-        }
-        for (int a = 0; a < 4; a++) {
-          wasm_v128_store(dk + (a * 4 + 0) * d_stride + o, c[a][0]);
-          wasm_v128_store(dk + (a * 4 + 1) * d_stride + o, wasm_f32x4_mul(wasm_f32x4_add(c[a][0], c[a][1]), half));
-          wasm_v128_store(dk + (a * 4 + 2) * d_stride + o, wasm_f32x4_mul(wasm_f32x4_sub(c[a][0], c[a][1]), half));
-          wasm_v128_store(dk + (a * 4 + 3) * d_stride + o, wasm_f32x4_neg(c[a][1]));
-        }
-      }
-    }
-    for (int e = 0; e < 16; e++) {
-      const float *ve = v + e * v_stride, *de = d + e * d_stride;
-      float *pe = p + e * plane;
-      for (int i = 0; i < ci; i += 4) {
-        int o = 0;
-        for (; o + 8 <= oc; o += 8) winograd_grad_tile(ve + i, ci, de + o, oc, pe + (long)i * oc + o, oc, 2, count, !first);
-        for (; o < oc; o += 4) winograd_grad_tile(ve + i, ci, de + o, oc, pe + (long)i * oc + o, oc, 1, count, !first);
-      }
-    }
-    // The run's sums into the total at its end (or the batch's), the first run's by copying.
-    if ((blocks + 1) % WINOGRAD_GRAD_RUN == 0 || t0 + block >= tiles) {
-      int copy = blocks < WINOGRAD_GRAD_RUN;
-      for (long t = 0; t < 16 * plane; t += 4) {
-        v128_t sum = wasm_v128_load(p + t);
-        wasm_v128_store(total + t, copy ? sum : wasm_f32x4_add(wasm_v128_load(total + t), sum));
-      }
-    }
-  }
-  // dW = G'ᵀ P G' with G'ᵀ = [1 1 1 0; 0 1 −1 0; 0 1 1 1] (Gᵀ without the halves folded into D).
-  for (int i = 0; i < ci; i++) {
+// dw [3, 3, ci, co] of winograd_filter_grad's `spans` partials [spans, 16, ci, co], for input channels [i_begin, i_end)
+// and output channels [o_begin, o_end): the spans added in order (so the sum does not depend on which thread summed
+// which span), then dW = G'ᵀ P G' with G'ᵀ = [1 1 1 0; 0 1 −1 0; 0 1 1 1] (Gᵀ without the halves folded into D).
+static inline __attribute__((always_inline)) void winograd_grad_output(const float *partials, float *dw, int ci, int co,
+                                                                       int spans, int i_begin, int i_end, int o_begin,
+                                                                       int o_end) {
+  long plane = (long)ci * co, tap = plane;
+  for (int i = i_begin; i < i_end; i++) {
     for (int o = o_begin; o < o_end; o += 4) {
-      const float *pi = total + (long)i * oc + o - o_begin;
+      const float *pi = partials + (long)i * co + o;
+      v128_t pe[16];
+      for (int e = 0; e < 16; e++) {
+        pe[e] = wasm_v128_load(pi + e * plane);
+        for (int s = 1; s < spans; s++) pe[e] = wasm_f32x4_add(pe[e], wasm_v128_load(pi + (16L * s + e) * plane));
+      }
       v128_t t[3][4];
       for (int q = 0; q < 4; q++) {
-        v128_t p0 = wasm_v128_load(pi + (0 * 4 + q) * plane), p1 = wasm_v128_load(pi + (1 * 4 + q) * plane),
-               p2 = wasm_v128_load(pi + (2 * 4 + q) * plane), p3 = wasm_v128_load(pi + (3 * 4 + q) * plane);
+        v128_t p0 = pe[0 * 4 + q], p1 = pe[1 * 4 + q], p2 = pe[2 * 4 + q], p3 = pe[3 * 4 + q];
         t[0][q] = wasm_f32x4_add(wasm_f32x4_add(p0, p1), p2);
         t[1][q] = wasm_f32x4_sub(p1, p2);
         t[2][q] = wasm_f32x4_add(wasm_f32x4_add(p1, p2), p3);
       }
       float *out = dw + (long)i * co + o;
-      long tap = (long)ci * co;
       for (int a = 0; a < 3; a++) {
         wasm_v128_store(out + (a * 3 + 0) * tap, wasm_f32x4_add(wasm_f32x4_add(t[a][0], t[a][1]), t[a][2]));
         wasm_v128_store(out + (a * 3 + 1) * tap, wasm_f32x4_sub(t[a][1], t[a][2]));
@@ -671,4 +604,112 @@ void winograd_filter_grad(const float *x, const float *dy, float *dw, int n, int
       }
     }
   }
+}
+
+// dW of a 3×3, stride-1, padding-1 convolution by Winograd F(3×3, 2×2), the transpose of the forward's F(2×2, 3×3):
+// per 2×2 tile y of dy and the 4×4 patch d of x the forward reads for it, dW += Gᵀ [(A y Aᵀ) ⊙ (Bᵀ d B)] G with the
+// forward's Bᵀ and G, and A = (Aᵀ)ᵀ (4×2). The Hadamard products are summed over all tiles before the output
+// transform, so per (input, output) channel pair the 36 multiplies of a tile's four positions become 16, spent in 16
+// GEMMs P[e] (ci × co) += X[e]ᵀ (ci × tiles) · D[e] (tiles × co) with a reduction as long as the batch. Gᵀ's halves are
+// folded into D (D = diag(1, ½, ½, 1) A y Aᵀ diag(1, ½, ½, 1), exact in float), so the output transform only adds.
+// x [n, h, w, ci], dy [n, h, w, co], ci and co multiples of 4.
+// This part sums the tiles of spans [s_begin, s_end) of `spans` (span s: tiles [s·span_tiles, (s + 1)·span_tiles),
+// span_tiles a multiple of `block`) for output channels [o_begin, o_end) (multiples of 4) into partials[s] [16, ci,
+// co]; winograd_filter_grad_sum then adds the spans in order. The spans are fixed by the shape, not the thread count,
+// so threads share the tiles without each transforming all of x, and every value is summed the same way whatever the
+// split. `scratch` is the part's own 16·(block·(ci + oc) + 2·WINOGRAD_PAD + ci·oc) floats (oc = o_end − o_begin):
+// `block` tiles' X and D at a time, then the sums P of a run of WINOGRAD_GRAD_RUN blocks after a span's first. Summing
+// in runs keeps each float sum a few hundred terms long instead of the whole batch's tiles (16384 at 64 × 32²), like the
+// direct kernel's error rather than 1.4× it. P is the part's own rather than columns of a shared one: parts 8 channels
+// wide shared every cache line of P and ran slower on 2 threads than on 1. With `dw` (not 0; only when there is one
+// span) the part writes its channels of dw itself, sparing a second call (on 2 threads it cost 5 % at 8²×64→64).
+EXPORT(winograd_filter_grad)
+void winograd_filter_grad(const float *x, const float *dy, float *partials, int n, int h, int w, int ci, int co,
+                          int s_begin, int s_end, int span_tiles, int o_begin, int o_end, int block, float *scratch,
+                          float *dw) {
+  int th = (h + 1) / 2, tw = (w + 1) / 2, tiles = n * th * tw, oc = o_end - o_begin;
+  long v_stride = (long)block * ci + WINOGRAD_PAD, d_stride = (long)block * oc + WINOGRAD_PAD, plane = (long)ci * oc;
+  long span_plane = (long)ci * co;
+  float *v = scratch, *d = scratch + 16 * v_stride, *p = d + 16 * d_stride;
+  v128_t zero = wasm_f32x4_splat(0.0f), half = wasm_f32x4_splat(0.5f);
+  for (int s = s_begin; s < s_end; s++) {
+    int s_tile0 = s * span_tiles, s_tile1 = s_tile0 + span_tiles < tiles ? s_tile0 + span_tiles : tiles;
+    float *total = partials + 16 * span_plane * s + o_begin;
+    for (int t0 = s_tile0, blocks = 0; t0 < s_tile1; t0 += block, blocks++) {
+      int count = s_tile1 - t0 < block ? s_tile1 - t0 : block, first = blocks % WINOGRAD_GRAD_RUN == 0;
+      // The span's first run sums straight into its total when the part has whole rows of it; otherwise (and for later
+      // runs) into P, copied or added to the total at the run's end: parts writing halves of the total's rows shared
+      // cache lines at their boundary in every block.
+      int direct = blocks < WINOGRAD_GRAD_RUN && oc == co;
+      for (int k = 0; k < count; k++) {
+        int tile = t0 + k, b = tile / (th * tw), rest = tile % (th * tw);
+        int row0 = 2 * (rest / tw) - 1, col0 = 2 * (rest % tw) - 1;
+        const float *rows[4];
+        for (int r = 0; r < 4; r++)
+          rows[r] = row0 + r >= 0 && row0 + r < h ? x + ((long)b * h + row0 + r) * w * ci : 0;
+        float *vk = v + (long)k * ci;
+        if (row0 >= 0 && row0 + 3 < h && col0 >= 0 && col0 + 3 < w)
+          for (int c = 0; c < ci; c += 4) winograd_input_tile(rows, col0, w, ci, c, vk + c, v_stride, 0);
+        else
+          for (int c = 0; c < ci; c += 4) winograd_input_tile(rows, col0, w, ci, c, vk + c, v_stride, 1);
+        // dy's tile; its pixels past the map's edge (odd h or w) are zero, as if dy were padded.
+        int oy = row0 + 1, ox = col0 + 1, down = oy + 1 < h, right = ox + 1 < w;
+        const float *y0 = dy + (((long)b * h + oy) * w + ox) * co;
+        float *dk = d + (long)k * oc - o_begin;
+        for (int o = o_begin; o < o_end; o += 4) {
+          v128_t g[2][2] = {
+              {wasm_v128_load(y0 + o), right ? wasm_v128_load(y0 + co + o) : zero},
+              {down ? wasm_v128_load(y0 + (long)w * co + o) : zero, down && right ? wasm_v128_load(y0 + (long)(w + 1) * co + o) : zero},
+          };
+          // Down the columns: (y0, (y0 + y1)/2, (y0 − y1)/2, −y1); then the same along the rows.
+          v128_t c[4][2];
+          for (int q = 0; q < 2; q++) {
+            c[0][q] = g[0][q];
+            c[1][q] = wasm_f32x4_mul(wasm_f32x4_add(g[0][q], g[1][q]), half);
+            c[2][q] = wasm_f32x4_mul(wasm_f32x4_sub(g[0][q], g[1][q]), half);
+            c[3][q] = wasm_f32x4_neg(g[1][q]);
+          }
+          for (int a = 0; a < 4; a++) {
+            wasm_v128_store(dk + (a * 4 + 0) * d_stride + o, c[a][0]);
+            wasm_v128_store(dk + (a * 4 + 1) * d_stride + o, wasm_f32x4_mul(wasm_f32x4_add(c[a][0], c[a][1]), half));
+            wasm_v128_store(dk + (a * 4 + 2) * d_stride + o, wasm_f32x4_mul(wasm_f32x4_sub(c[a][0], c[a][1]), half));
+            wasm_v128_store(dk + (a * 4 + 3) * d_stride + o, wasm_f32x4_neg(c[a][1]));
+          }
+        }
+      }
+      float *sums = direct ? total : p;
+      long sums_row = direct ? co : oc, sums_plane = direct ? span_plane : plane;
+      for (int e = 0; e < 16; e++) {
+        const float *ve = v + e * v_stride, *de = d + e * d_stride;
+        float *pe = sums + e * sums_plane;
+        for (int i = 0; i < ci; i += 4) {
+          int o = 0;
+          for (; o + 8 <= oc; o += 8)
+            winograd_grad_tile(ve + i, ci, de + o, oc, pe + (long)i * sums_row + o, sums_row, 2, count, !first);
+          for (; o < oc; o += 4)
+            winograd_grad_tile(ve + i, ci, de + o, oc, pe + (long)i * sums_row + o, sums_row, 1, count, !first);
+        }
+      }
+      // P into the span's total at the run's end (or the span's), the first run's by copying.
+      if (!direct && ((blocks + 1) % WINOGRAD_GRAD_RUN == 0 || t0 + block >= s_tile1)) {
+        int copy = blocks < WINOGRAD_GRAD_RUN;
+        for (int e = 0; e < 16; e++)
+          for (int i = 0; i < ci; i++) {
+            float *ti = total + e * span_plane + (long)i * co;
+            const float *pi = p + e * plane + (long)i * oc;
+            for (int o = 0; o < oc; o += 4) {
+              v128_t sum = wasm_v128_load(pi + o);
+              wasm_v128_store(ti + o, copy ? sum : wasm_f32x4_add(wasm_v128_load(ti + o), sum));
+            }
+          }
+      }
+    }
+  }
+  if (dw) winograd_grad_output(partials, dw, ci, co, 1, 0, ci, o_begin, o_end);
+}
+
+// winograd_grad_output of all output channels, for input channels [i_begin, i_end) so threads can share it.
+EXPORT(winograd_filter_grad_sum)
+void winograd_filter_grad_sum(const float *partials, float *dw, int ci, int co, int spans, int i_begin, int i_end) {
+  winograd_grad_output(partials, dw, ci, co, spans, i_begin, i_end, 0, co);
 }

@@ -17,7 +17,7 @@ export type NativeBuild = 'simd' | 'fma';
 
 // When the FMA build is used. The convolutions (about 2/3 of a training step) are multiply-add loops, and
 // f32x4.relaxed_madd fuses each pair where the CPU has FMA: fewer instructions everywhere, twice the peak on CPUs whose
-// multiplies and adds share two ports. On a Zen 4 core (separate add pipes) it measured dW +11–14 %, dx and forward
+// multiplies and adds share two ports. On a Zen 5 core (separate add pipes) it measured dW +11–14 %, dx and forward
 // ±5 %, the ResNet-32 step +3–4 % (bench/FMA.md). Chromium and Node ≥ 22 accept relaxed SIMD as they are; Node 20's
 // V8 only behind --experimental-wasm-relaxed-simd. So:
 //  1. LT_WASM_FMA=0: the SIMD build, and no V8 flag is touched.
@@ -71,7 +71,8 @@ export interface NativeKernels {
   conv2d_forward(x: number, w: number, y: number, n: number, ih: number, iw: number, ci: number, oh: number, ow: number, co: number, kh: number, kw: number, stride: number, padTop: number, padLeft: number, rowBegin: number, rowEnd: number, bias: number, relu: number): void;
   winograd_filter(w: number, u: number, ci: number, co: number, iBegin: number, iEnd: number, flip: number): void;
   conv2d_winograd(x: number, u: number, y: number, n: number, h: number, w: number, ci: number, co: number, tileBegin: number, tileEnd: number, block: number, scratch: number, bias: number, relu: number): void;
-  winograd_filter_grad(x: number, dy: number, dw: number, n: number, h: number, w: number, ci: number, co: number, oBegin: number, oEnd: number, block: number, scratch: number): void;
+  winograd_filter_grad(x: number, dy: number, partials: number, n: number, h: number, w: number, ci: number, co: number, sBegin: number, sEnd: number, spanTiles: number, oBegin: number, oEnd: number, block: number, scratch: number, dw: number): void;
+  winograd_filter_grad_sum(partials: number, dw: number, ci: number, co: number, spans: number, iBegin: number, iEnd: number): void;
   batch_norm_eval(x: number, gamma: number, beta: number, runMean: number, runVar: number, m: number, c: number, eps: number, y: number, scratch: number): void;
   batch_norm_grad_coefficients(partials: number, mean: number, rstd: number, gamma: number, m: number, c: number, dGamma: number, dBeta: number, coef: number): void;
 }
