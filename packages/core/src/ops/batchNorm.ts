@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { NativeKernelName, nativeKernelsActive } from '../backend/kernels/native.js';
 import { LtError } from '../errors.js';
-import { relu as reluOp } from './relu.js';
+import { addRelu, relu as reluOp } from './relu.js';
 import type { ForwardMode } from '../types/model.js';
 
 /** The four variables of one BatchNorm layer, each of shape [C]. */
@@ -22,6 +22,8 @@ export interface BatchNormOptions {
   readonly epsilon?: number;
   /** Return max(BatchNorm(x), 0): on wasm in the same pass, with the ReLU's gradient folded into BatchNorm's. */
   readonly relu?: boolean;
+  /** Added after normalising, before the ReLU (a residual block's shortcut); x's shape, no broadcasting. */
+  readonly residual?: tf.Tensor;
 }
 
 function reductionAxes(rank: number): number[] {
@@ -47,8 +49,14 @@ function updateRunningStats(params: BatchNormParams, mean: tf.Tensor, variance: 
  * running statistics as a side effect. In `eval` it uses the running statistics.
  */
 export function batchNorm<T extends tf.Tensor2D | tf.Tensor4D>(x: T, params: BatchNormParams, options: BatchNormOptions): T {
-  if (options.relu === true && !(options.mode !== 'eval' && nativeKernelsActive())) {
-    return reluOp(batchNorm(x, params, { ...options, relu: false }));
+  const { residual } = options;
+  if (residual !== undefined && !tf.util.arraysEqual(residual.shape, x.shape)) {
+    throw new LtError('batchNorm/residual', `batchNorm: residual has shape [${residual.shape.join(', ')}], expected x's [${x.shape.join(', ')}]`);
+  }
+  if ((options.relu === true || residual !== undefined) && !(options.mode !== 'eval' && nativeKernelsActive())) {
+    const normalised = batchNorm(x, params, { ...options, relu: false, residual: undefined });
+    if (residual === undefined) return reluOp(normalised);
+    return (options.relu === true ? addRelu(normalised, residual as T) : tf.add(normalised, residual)) as T;
   }
   const momentum = options.momentum ?? 0.1;
   const epsilon = options.epsilon ?? 1e-5;
@@ -76,7 +84,7 @@ export function batchNorm<T extends tf.Tensor2D | tf.Tensor4D>(x: T, params: Bat
       `batchNorm: ${options.mode} mode needs more than one value per channel, got ${count} (x shape [${x.shape.join(', ')}]); use a larger batch or mode 'eval'`,
     );
   }
-  if (nativeKernelsActive()) return nativeTrainBatchNorm(x, params, momentum, epsilon, options.relu === true);
+  if (nativeKernelsActive()) return nativeTrainBatchNorm(x, params, momentum, epsilon, options.relu === true, residual);
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [input, gamma, beta, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
     // The forward runs outside the tape: statistics and the running-stat update are gradient-free.
@@ -113,12 +121,21 @@ export function batchNorm<T extends tf.Tensor2D | tf.Tensor4D>(x: T, params: Bat
  * The same train-mode forward, running-stat update and closed-form backward as `batchNorm`, each as one pass of
  * lt's wasm kernels (kernels.c) instead of ~20 elementwise and reduction kernels.
  */
-function nativeTrainBatchNorm<T extends tf.Tensor2D | tf.Tensor4D>(x: T, params: BatchNormParams, momentum: number, epsilon: number, relu: boolean): T {
+function nativeTrainBatchNorm<T extends tf.Tensor2D | tf.Tensor4D>(
+  x: T,
+  params: BatchNormParams,
+  momentum: number,
+  epsilon: number,
+  relu: boolean,
+  residual: tf.Tensor | undefined,
+): T {
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [input, gamma, beta, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+    const [input, gamma, beta] = args as tf.Tensor[];
+    const shortcut = residual === undefined ? undefined : (args[3] as tf.Tensor);
+    const save = args[args.length - 1] as tf.GradSaveFunc;
     const [y, mean, rstd, runningMean, runningVar] = tf.engine().runKernel(
       NativeKernelName.batchNormTrain,
-      { x: input, gamma, beta, runningMean: params.runningMean, runningVar: params.runningVar },
+      { x: input, gamma, beta, runningMean: params.runningMean, runningVar: params.runningVar, ...(shortcut === undefined ? {} : { residual: shortcut }) },
       { epsilon, momentum, relu },
     ) as tf.Tensor[];
     params.runningMean.assign(runningMean);
@@ -130,15 +147,18 @@ function nativeTrainBatchNorm<T extends tf.Tensor2D | tf.Tensor4D>(x: T, params:
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [savedInput, savedMean, savedRstd, savedGamma, savedOutput] = saved;
-        return tf.engine().runKernel(
+        const grads = tf.engine().runKernel(
           NativeKernelName.batchNormGrad,
           { dy, x: savedInput, mean: savedMean, rstd: savedRstd, gamma: savedGamma, ...(relu ? { y: savedOutput } : {}) },
           {},
         ) as tf.Tensor[];
+        if (residual === undefined) return grads;
+        // The shortcut's gradient is dy where the ReLU let it through (all of dy without a ReLU).
+        return [...grads, relu ? tf.tidy(() => tf.mul(dy, tf.step(savedOutput))) : dy.clone()];
       },
     };
   });
-  return op(x, params.gamma, params.beta) as T;
+  return (residual === undefined ? op(x, params.gamma, params.beta) : op(x, params.gamma, params.beta, residual)) as T;
 }
 
 /** Eval-mode BatchNorm as one pass of lt's wasm kernel, with the same gradient autodiff gives the tf-op path. */

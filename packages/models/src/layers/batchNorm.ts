@@ -38,9 +38,12 @@ export class BatchNormLayer implements VariableOwner {
     };
   }
 
-  /** Normalised x (then max(·, 0) with `relu`, fused on wasm); in `train` / `recalibrate` also moves the running statistics. */
-  apply<T extends tf.Tensor2D | tf.Tensor4D>(x: T, mode: ForwardMode, relu = false): T {
-    return batchNorm(x, this.params, { mode, momentum: this.options.momentum, epsilon: this.options.epsilon, relu });
+  /**
+   * Normalised x, plus `residual` if given, then max(·, 0) with `relu` (all in one pass on wasm); in `train` /
+   * `recalibrate` also moves the running statistics.
+   */
+  apply<T extends tf.Tensor2D | tf.Tensor4D>(x: T, mode: ForwardMode, relu = false, residual?: T): T {
+    return batchNorm(x, this.params, { mode, momentum: this.options.momentum, epsilon: this.options.epsilon, relu, residual });
   }
 
   parameters(): NamedVariable[] {

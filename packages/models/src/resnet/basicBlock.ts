@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { addRelu, LtError, type ForwardMode, type NamedVariable, type Rng } from '@lt/core';
+import { LtError, type ForwardMode, type NamedVariable, type Rng } from '@lt/core';
 import { ConvLayer, type ConvInit } from '../layers/conv.js';
 import { BatchNormLayer } from '../layers/batchNorm.js';
 import { convBatchNorm } from '../layers/convBatchNorm.js';
@@ -63,14 +63,14 @@ export class BasicBlock implements VariableOwner {
   apply(x: tf.Tensor4D, mode: ForwardMode): tf.Tensor4D {
     return tf.tidy(() => {
       const hidden = convBatchNorm(this.conv1, this.bn1, x, mode, 'relu');
-      const residual = convBatchNorm(this.conv2, this.bn2, hidden, mode, 'linear');
       const shortcut =
         this.projection !== undefined
           ? this.projection.apply(x, mode)
           : this.shortcutPad === undefined
             ? x
             : optionAShortcut(x, this.shortcutPad);
-      return addRelu(residual, shortcut);
+      // BatchNorm, the shortcut's addition and the ReLU in one pass.
+      return convBatchNorm(this.conv2, this.bn2, hidden, mode, 'relu', shortcut);
     });
   }
 

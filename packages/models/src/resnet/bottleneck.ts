@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { addRelu, type ForwardMode, type NamedVariable, type Rng } from '@lt/core';
+import type { ForwardMode, NamedVariable, Rng } from '@lt/core';
 import { ConvLayer } from '../layers/conv.js';
 import { BatchNormLayer } from '../layers/batchNorm.js';
 import { convBatchNorm } from '../layers/convBatchNorm.js';
@@ -59,9 +59,9 @@ export class Bottleneck implements VariableOwner {
     return tf.tidy(() => {
       let out = convBatchNorm(this.conv1, this.bn1, x, mode, 'relu');
       out = convBatchNorm(this.conv2, this.bn2, out, mode, 'relu');
-      out = convBatchNorm(this.conv3, this.bn3, out, mode, 'linear');
       const shortcut = this.projection === undefined ? x : this.projection.apply(x, mode);
-      return addRelu(out, shortcut);
+      // BatchNorm, the shortcut's addition and the ReLU in one pass.
+      return convBatchNorm(this.conv3, this.bn3, out, mode, 'relu', shortcut);
     });
   }
 

@@ -49,17 +49,19 @@ function bnParams(c: number): BatchNormParams {
 }
 
 /** One train-mode BatchNorm forward and backward: y, dx, dγ, dβ and the updated running statistics. */
-function batchNormStep(xValues: unknown, shape: number[], relu = false): tf.Tensor[] {
+function batchNormStep(xValues: unknown, shape: number[], relu = false, withResidual = false): tf.Tensor[] {
   const c = shape[shape.length - 1];
   const params = bnParams(c);
   const x = tf.tensor(xValues as number[], shape);
+  const residual = tf.randomNormal(shape, 0, 1, 'float32', 8);
   const weights = tf.randomUniform(shape, -1, 1, 'float32', 7);
-  const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
-    tf.sum(tf.mul(batchNorm(a as tf.Tensor4D, { ...params, gamma: g as tf.Variable, beta: b as tf.Variable }, { mode: 'train', relu }), weights));
-  const y = tf.tidy(() => batchNorm(x as tf.Tensor4D, params, { mode: 'train', relu }));
-  const grads = tf.grads(f)([x, params.gamma, params.beta]);
+  const bn = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor, r: tf.Tensor) =>
+    batchNorm(a as tf.Tensor4D, { ...params, gamma: g as tf.Variable, beta: b as tf.Variable }, { mode: 'train', relu, residual: withResidual ? r : undefined });
+  const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor, r: tf.Tensor) => tf.sum(tf.mul(tf.add(bn(a, g, b, r), tf.mul(r, 0)), weights));
+  const y = tf.tidy(() => bn(x, params.gamma, params.beta, residual));
+  const grads = tf.grads(f)([x, params.gamma, params.beta, residual]);
   const out = [y, ...grads, params.runningMean.clone(), params.runningVar.clone()];
-  tf.dispose([x, weights, params.gamma, params.beta, params.runningMean, params.runningVar]);
+  tf.dispose([x, residual, weights, params.gamma, params.beta, params.runningMean, params.runningVar]);
   return out;
 }
 
@@ -246,6 +248,22 @@ describe("lt's native wasm kernels", () => {
     const y = cpu[0];
     expect(y.filter((v) => v === 0).length).toBeGreaterThan(y.length / 4);
     expect(Math.max(...y)).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['NHWC, 6 channels, with ReLU', [3, 5, 4, 6], true],
+    ['NHWC, 16 channels, with ReLU', [2, 3, 3, 16], true],
+    ['NHWC, 8 channels, no ReLU', [2, 3, 3, 8], false],
+  ] as const)('BatchNorm + residual (+ ReLU) fused on wasm matches the separate ops on cpu, with the residual\'s gradient: %s', async (_name, shape, relu) => {
+    const xv = values([...shape], 14);
+    const { cpu, wasm } = await onBoth(() => batchNormStep(xv, [...shape], relu, true));
+    expectClose(wasm, cpu);
+    // With the ReLU, part of y was clipped (so the mask mattered); without, y keeps its negatives.
+    const y = cpu[0];
+    if (relu) expect(y.filter((v) => v === 0).length).toBeGreaterThan(y.length / 4);
+    else expect(Math.min(...y)).toBeLessThan(0);
+    // The residual's gradient (the fourth gradient) is not all zero.
+    expect(Math.max(...cpu[4].map(Math.abs))).toBeGreaterThan(0);
   });
 
   it.each([

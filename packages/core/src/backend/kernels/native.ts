@@ -99,8 +99,9 @@ function batchNormPasses(
   });
 }
 
-// Attribute `relu`: y = max(BatchNorm(x), 0) in the same pass (conv → BatchNorm → ReLU).
-const batchNormTrain = config(NativeKernelName.batchNormTrain, (native, backend, { x, gamma, beta, runningMean, runningVar }, attrs) => {
+// Attribute `relu`: y = max(BatchNorm(x), 0) in the same pass (conv → BatchNorm → ReLU); optional input `residual`
+// (x's shape) is added before the ReLU (a residual block's BatchNorm, shortcut and ReLU in one pass).
+const batchNormTrain = config(NativeKernelName.batchNormTrain, (native, backend, { x, gamma, beta, runningMean, runningVar, residual }, attrs) => {
   const { epsilon, momentum, relu } = attrs as { epsilon: number; momentum: number; relu?: boolean };
   const c = x.shape[x.shape.length - 1];
   const m = sizeOf(x.shape) / c;
@@ -114,7 +115,7 @@ const batchNormTrain = config(NativeKernelName.batchNormTrain, (native, backend,
     (partials, coef) =>
       native.kernels.batch_norm_train_stats(partials, at(backend, gamma), at(backend, beta), at(backend, runningMean), at(backend, runningVar), m, c, epsilon, momentum, at(backend, mean), at(backend, rstd), at(backend, newMean), at(backend, newVar), coef),
     // y = x·scale + shift with coef = [scale, shift].
-    (coef) => [at(backend, x), 0, coef, coef + 4 * c, 0, 0, relu === true ? 1 : 0],
+    (coef) => [at(backend, x), 0, coef, coef + 4 * c, residual === undefined ? 0 : at(backend, residual), 0, relu === true ? 1 : 0],
     at(backend, y),
   );
   return [y, mean, rstd, newMean, newVar];

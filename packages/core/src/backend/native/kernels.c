@@ -95,8 +95,9 @@ static void sum_partials(double *partials, int c) {
     for (int k = 0; k < 2 * c; k++) partials[k] += partials[(long)j * 2 * c + k];
 }
 
-// out[r, k] = a[r, k]·mul[k] + add[k] (+ b[r, k]·mul2[k] when b is non-null) for rows [row_begin, row_end) of c
-// channels: the elementwise half of BatchNorm's forward (y = x·scale + shift) and backward (dx below). With `mask`,
+// out[r, k] = a[r, k]·mul[k] + add[k] (+ b[r, k]·mul2[k] when b is non-null; + b[r, k] when mul2 is null) for rows
+// [row_begin, row_end) of c channels: the elementwise half of BatchNorm's forward (y = x·scale + shift, plus a
+// residual block's shortcut when fused) and backward (dx below). With `mask`,
 // a counts only where mask > 0 (a fused ReLU's gradient); with `relu`, out = max(·, 0) (the fused ReLU itself).
 EXPORT(batch_norm_apply)
 void batch_norm_apply(const float *a, const float *mask, const float *mul, const float *add, const float *b,
@@ -112,12 +113,12 @@ void batch_norm_apply(const float *a, const float *mask, const float *mul, const
       v128_t va = wasm_v128_load(ar + k);
       if (mr) va = wasm_v128_and(va, wasm_f32x4_gt(wasm_v128_load(mr + k), zero));
       v128_t v = wasm_f32x4_add(wasm_f32x4_mul(va, wasm_v128_load(mul + k)), wasm_v128_load(add + k));
-      if (brow) v = wasm_f32x4_add(v, wasm_f32x4_mul(wasm_v128_load(brow + k), wasm_v128_load(mul2 + k)));
+      if (brow) v = wasm_f32x4_add(v, mul2 ? wasm_f32x4_mul(wasm_v128_load(brow + k), wasm_v128_load(mul2 + k)) : wasm_v128_load(brow + k));
       wasm_v128_store(o + k, relu ? wasm_f32x4_max(v, zero) : v);
     }
     for (; k < c; k++) {
       float ak = mr && !(mr[k] > 0.0f) ? 0.0f : ar[k];
-      float v = ak * mul[k] + add[k] + (brow ? brow[k] * mul2[k] : 0.0f);
+      float v = ak * mul[k] + add[k] + (brow ? (mul2 ? brow[k] * mul2[k] : brow[k]) : 0.0f);
       o[k] = relu && v < 0.0f ? 0.0f : v;
     }
   }
