@@ -165,9 +165,10 @@ for (const threads of [2, 1]) {
   const rate = (r: Row) => (stepGflop * (r.imagesPerSecond ?? 0)) / 64;
   const best = (ceiling / stepGflop) * 64;
   const torchPart = torch?.imagesPerSecond && native?.gflops
-    ? `; PyTorch ${rate(torch).toFixed(0)} GFLOP/s = ${((100 * rate(torch)) / native.gflops).toFixed(0)} % of the native ceiling ${native.gflops.toFixed(0)} (${native.backend}); every conv at the wasm ceiling and nothing else would be ${best.toFixed(0)} img/s = ${(best / torch.imagesPerSecond).toFixed(2)}× PyTorch`
+    ? `; PyTorch ${rate(torch).toFixed(0)} = ${((100 * rate(torch)) / native.gflops).toFixed(0)} % of the native ceiling ${native.gflops.toFixed(0)} (${native.backend}); a direct convolution at the wasm ceiling with nothing else in the step: ${best.toFixed(0)} img/s = ${(best / torch.imagesPerSecond).toFixed(2)}× PyTorch`
     : '';
-  targets.push(`ResNet-32 step (${stepGflop.toFixed(1)} GFLOP), ${threads} thread(s): lt ${rate(lt).toFixed(0)} GFLOP/s = ${((100 * rate(lt)) / ceiling).toFixed(0)} % of the wasm SIMD128 ceiling ${ceiling.toFixed(0)}${torchPart}`);
+  // Effective rates: direct-convolution FLOPs over time, so Winograd's fewer multiplies can exceed the ceiling.
+  targets.push(`ResNet-32 step (${stepGflop.toFixed(1)} GFLOP as direct convolution), ${threads} thread(s): lt ${rate(lt).toFixed(0)} effective GFLOP/s = ${((100 * rate(lt)) / ceiling).toFixed(0)} % of the wasm SIMD128 multiply-add ceiling ${ceiling.toFixed(0)}${torchPart}`);
 }
 if (targets.length > 0) console.log(['targets (issue 13):', ...targets.map((t) => `- ${t}`)].join('\n'));
 const fastestStep = rows.filter((r) => r.name.endsWith('-train-b64') || r.name.endsWith('-train-b128')).sort((a, b) => (b.imagesPerSecond ?? 0) - (a.imagesPerSecond ?? 0))[0];
