@@ -480,6 +480,20 @@ static inline __attribute__((always_inline)) void winograd_input_tile(const floa
 // Floats between consecutive planes of V and M beyond the block's own (see conv2d_winograd).
 #define WINOGRAD_PAD 16
 
+// The input transform of 2×2 output tile `tile` (of the n·th·tw, row-major per image) of x [n, h, w, ci], padded by
+// one: its 16 planes go to vk, vk + v_stride, … (the forward's and the filter gradient's shared first step).
+static inline __attribute__((always_inline)) void winograd_x_tile(const float *x, int h, int w, int ci, int th, int tw,
+                                                                  int tile, float *vk, long v_stride) {
+  int b = tile / (th * tw), rest = tile % (th * tw);
+  int row0 = 2 * (rest / tw) - 1, col0 = 2 * (rest % tw) - 1;
+  const float *rows[4];
+  for (int r = 0; r < 4; r++) rows[r] = row0 + r >= 0 && row0 + r < h ? x + ((long)b * h + row0 + r) * w * ci : 0;
+  if (row0 >= 0 && row0 + 3 < h && col0 >= 0 && col0 + 3 < w)
+    for (int c = 0; c < ci; c += 4) winograd_input_tile(rows, col0, w, ci, c, vk + c, v_stride, 0);
+  else
+    for (int c = 0; c < ci; c += 4) winograd_input_tile(rows, col0, w, ci, c, vk + c, v_stride, 1);
+}
+
 // y = conv(x, w) for a 3×3 kernel, stride 1, padding 1 (x [n, h, w, ci], y [n, h, w, co], ci and co multiples of 4)
 // by Winograd F(2×2, 3×3) from u = winograd_filter(w), for tiles [tile_begin, tile_end) of the n·⌈h/2⌉·⌈w/2⌉ 2×2
 // output tiles (row-major per image), so threads can share the work: every output is computed the same way whatever
@@ -499,18 +513,7 @@ void conv2d_winograd(const float *x, const float *u, float *y, int n, int h, int
   v128_t zero = wasm_f32x4_splat(0.0f);
   for (int t0 = tile_begin; t0 < tile_end; t0 += block) {
     int count = tile_end - t0 < block ? tile_end - t0 : block;
-    for (int k = 0; k < count; k++) {
-      int tile = t0 + k, b = tile / (th * tw), rest = tile % (th * tw);
-      int row0 = 2 * (rest / tw) - 1, col0 = 2 * (rest % tw) - 1;
-      const float *rows[4];
-      for (int r = 0; r < 4; r++)
-        rows[r] = row0 + r >= 0 && row0 + r < h ? x + ((long)b * h + row0 + r) * w * ci : 0;
-      float *vk = v + (long)k * ci;
-      if (row0 >= 0 && row0 + 3 < h && col0 >= 0 && col0 + 3 < w)
-        for (int c = 0; c < ci; c += 4) winograd_input_tile(rows, col0, w, ci, c, vk + c, v_stride, 0);
-      else
-        for (int c = 0; c < ci; c += 4) winograd_input_tile(rows, col0, w, ci, c, vk + c, v_stride, 1);
-    }
+    for (int k = 0; k < count; k++) winograd_x_tile(x, h, w, ci, th, tw, t0 + k, v + (long)k * ci, v_stride);
     for (int e = 0; e < 16; e++)
       gemm_span_set(v + e * v_stride, ci, u + (long)e * ci * co, co, m + e * m_stride, co, count, co, ci);
     for (int k = 0; k < count; k++) {
@@ -645,14 +648,7 @@ void winograd_filter_grad(const float *x, const float *dy, float *partials, int 
       for (int k = 0; k < count; k++) {
         int tile = t0 + k, b = tile / (th * tw), rest = tile % (th * tw);
         int row0 = 2 * (rest / tw) - 1, col0 = 2 * (rest % tw) - 1;
-        const float *rows[4];
-        for (int r = 0; r < 4; r++)
-          rows[r] = row0 + r >= 0 && row0 + r < h ? x + ((long)b * h + row0 + r) * w * ci : 0;
-        float *vk = v + (long)k * ci;
-        if (row0 >= 0 && row0 + 3 < h && col0 >= 0 && col0 + 3 < w)
-          for (int c = 0; c < ci; c += 4) winograd_input_tile(rows, col0, w, ci, c, vk + c, v_stride, 0);
-        else
-          for (int c = 0; c < ci; c += 4) winograd_input_tile(rows, col0, w, ci, c, vk + c, v_stride, 1);
+        winograd_x_tile(x, h, w, ci, th, tw, tile, v + (long)k * ci, v_stride);
         // dy's tile; its pixels past the map's edge (odd h or w) are zero, as if dy were padded.
         int oy = row0 + 1, ox = col0 + 1, down = oy + 1 < h, right = ox + 1 < w;
         const float *y0 = dy + (((long)b * h + oy) * w + ox) * co;
