@@ -308,48 +308,28 @@ describe("lt's native wasm kernels", () => {
     expectClose(wasm, cpu);
   });
 
-  it('a training step through all native kernels leaves no tensors behind', async () => {
+  it.each([
+    // [name, channels in → out, input, stride, pad, the kernels one step must run and how often]
+    ['the direct conv kernels', [2, 4], [2, 5, 5, 2], 2, 'same', { [NativeKernelName.conv2DFilterGrad]: 1 }],
+    // The Winograd forward runs twice: the forward and dx (conv2d's gradient computes dx even where x is no variable).
+    ['the Winograd kernels (forward, dx, dW)', [16, 20], [2, 5, 7, 16], 1, 'same', { [NativeKernelName.conv2DWinograd]: 2, [NativeKernelName.conv2DWinogradFilterGrad]: 1 }],
+  ] as const)('a training step through %s leaves no tensors or backend buffers behind', async (_name, [ci, co], xShape, stride, pad, expected) => {
     await selectBackend('wasm');
-    const params = bnParams(4);
-    const w = tf.variable(tf.randomNormal([3, 3, 2, 4], 0, 1, 'float32', 5));
-    const x = tf.randomNormal([2, 5, 5, 2], 0, 1, 'float32', 6) as tf.Tensor4D;
+    const params = bnParams(co);
+    const w = tf.variable(tf.randomNormal([3, 3, ci, co], 0, 1, 'float32', 5));
+    const x = tf.randomNormal([...xShape], 0, 1, 'float32', 6) as tf.Tensor4D;
     const variables = [w, params.gamma, params.beta];
     const sgd = new Sgd(variables.map((variable, i) => ({ name: `v${i}`, variable })), { momentum: 0.9, weightDecay: 1e-3 });
     const step = () =>
       tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(batchNorm(conv2d(x, w as tf.Tensor4D, 2), params, { mode: 'train' }))), variables);
-        sgd.step(grads, 0.1);
-        return value;
-      }).dispose();
-    step();
-    const before = tf.memory();
-    step();
-    const after = tf.memory();
-    expect(after.numTensors).toBe(before.numTensors);
-    expect(after.numBytes).toBe(before.numBytes);
-    sgd.dispose();
-    tf.dispose([x, ...variables, params.runningMean, params.runningVar]);
-  });
-
-  it('a training step through the Winograd kernels (forward, dx, dW) leaves no tensors or backend buffers behind', async () => {
-    await selectBackend('wasm');
-    const params = bnParams(20);
-    const w = tf.variable(tf.randomNormal([3, 3, 16, 20], 0, 1, 'float32', 5));
-    const x = tf.randomNormal([2, 5, 7, 16], 0, 1, 'float32', 6) as tf.Tensor4D;
-    const variables = [w, params.gamma, params.beta];
-    const sgd = new Sgd(variables.map((variable, i) => ({ name: `v${i}`, variable })), { momentum: 0.9, weightDecay: 1e-3 });
-    const step = () =>
-      tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(batchNorm(conv2d(x, w as tf.Tensor4D, 1, 'same'), params, { mode: 'train' }))), variables);
+        const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(batchNorm(conv2d(x, w as tf.Tensor4D, stride, pad), params, { mode: 'train' }))), variables);
         sgd.step(grads, 0.1);
         return value;
       }).dispose();
     step();
     const before = { ...tf.memory(), dataIds: tf.engine().backend.numDataIds() };
-    // The forward and dx (conv2d's gradient computes dx even where x is no variable).
     const profile = await tf.profile(step);
-    expect(profile.kernels.filter((k) => k.name === NativeKernelName.conv2DWinograd)).toHaveLength(2);
-    expect(profile.kernels.filter((k) => k.name === NativeKernelName.conv2DWinogradFilterGrad)).toHaveLength(1);
+    for (const [kernel, calls] of Object.entries(expected)) expect(profile.kernels.filter((k) => k.name === kernel)).toHaveLength(calls);
     const after = { ...tf.memory(), dataIds: tf.engine().backend.numDataIds() };
     expect(after.numTensors).toBe(before.numTensors);
     expect(after.numBytes).toBe(before.numBytes);
