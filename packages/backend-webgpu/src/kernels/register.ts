@@ -1,0 +1,12 @@
+import { getKernel, registerKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { sgdMomentum } from './sgd.js';
+
+/** Every kernel this package implements for 'webgpu'. */
+export const webgpuKernelConfigs: readonly KernelConfig[] = [sgdMomentum];
+
+/** Registers lt's WGSL kernels for the 'webgpu' backend (once; a kernel already registered is left alone). */
+export function registerWebGPUTrainingKernels(): void {
+  for (const config of webgpuKernelConfigs) {
+    if (getKernel(config.kernelName, config.backendName) === undefined) registerKernel(config);
+  }
+}
