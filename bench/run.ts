@@ -1,4 +1,4 @@
-// `pnpm bench [filter…] [--quick] [--rounds N]`: training throughput and peak RSS, each workload in its own process
+// `pnpm bench [filter…] [--quick] [--rounds N]` (and `pnpm bench --backend webgpu …`: the GPU table, bench/gpu.ts): training throughput and peak RSS, each workload in its own process
 // (so the peak RSS is that workload's alone), medians after warm-up. Prints a table, the issue targets as ratios, and
 // writes bench/results/latest.json. It measures; it asserts nothing. --quick skips the ResNet-32 step on the cpu
 // backend (about 8 minutes). --rounds N runs the whole selection N times, interleaved (lt, then PyTorch, then lt
@@ -32,6 +32,14 @@ const roundsAt = args.indexOf('--rounds');
 const rounds = roundsAt >= 0 ? Number(args[roundsAt + 1]) : 1;
 const filters = args.filter((a, i) => !a.startsWith('-') && (roundsAt < 0 || i !== roundsAt + 1));
 const tsx = (script: string, ...rest: string[]) => [process.execPath, ['--import', 'tsx', `${here}${script}`, ...rest]] as const;
+
+// The GPU table is its own program (one process, bundled as it is for a GPU machine).
+const backendAt = args.indexOf('--backend');
+if (backendAt >= 0 && args[backendAt + 1] === 'webgpu') {
+  const [node, gpuArgs] = tsx('gpu.ts', ...args);
+  execFileSync(node, gpuArgs, { stdio: 'inherit' });
+  process.exit(0);
+}
 
 const plan: Array<{ label: string; command: readonly [string, readonly string[]] }> = [];
 for (const backend of ['wasm', 'cpu']) {

@@ -1,9 +1,11 @@
 """Times a PyTorch reference training step on CPU and prints one JSON line like bench/step.ts: by default the
 ResNet-32 (16-32-64, option-A shortcuts) at batch 64 (`resnet32-train-b64`); with a second argument
 `resnext50-train-b8-112` / `resnext50-train-b4-224`, ResNeXt-50 32x4d (1,000 classes) at batch 8 / 4; with
-`resnet32-eval-b128`, the ResNet-32's evaluation forward (eval mode, no autograd) at batch 128. Usage:
-torch_reference.py [threads] [workload]. Run by `pnpm bench` only when `/usr/bin/python3 -c 'import torch'` works
-(Debian: apt-get install python3-torch; torchvision is not needed, the nets are built here)."""
+`resnet32-eval-b128`, the ResNet-32's evaluation forward (eval mode, no autograd) at batch 128; the GPU table's
+workloads (`resnet32-train-b512`, `resnet32-eval-b1000`, `resnet32wide-train-b128`, `resnet50-train-b32-224`) too.
+Usage: torch_reference.py [threads] [workload] [cpu|cuda]. Run by `pnpm bench` only when
+`/usr/bin/python3 -c 'import torch'` works (Debian: apt-get install python3-torch; torchvision is not needed, the nets
+are built here), and by `pnpm bench --backend webgpu` with `cuda` where torch has CUDA."""
 import json
 import resource
 import statistics
@@ -75,7 +77,7 @@ class Bottleneck(nn.Module):
 
 
 class ResNeXt50(nn.Module):
-    def __init__(self, classes=1000):
+    def __init__(self, classes=1000, groups=32, width_per_group=4):
         super().__init__()
         self.conv1 = nn.Conv2d(3, 64, 7, 2, 3, bias=False)
         self.bn1 = nn.BatchNorm2d(64)
@@ -83,7 +85,7 @@ class ResNeXt50(nn.Module):
         for stage, blocks in enumerate([3, 4, 6, 3]):
             planes = 64 * 2 ** stage
             for b in range(blocks):
-                layers.append(Bottleneck(cin, planes, 2 if (stage > 0 and b == 0) else 1))
+                layers.append(Bottleneck(cin, planes, 2 if (stage > 0 and b == 0) else 1, groups, width_per_group))
                 cin = planes * 4
         self.layers = nn.Sequential(*layers)
         self.fc = nn.Linear(cin, classes)
@@ -93,9 +95,21 @@ class ResNeXt50(nn.Module):
         return self.fc(F.adaptive_avg_pool2d(self.layers(out), 1).flatten(1))
 
 
+def resnet32_wide(classes):
+    return ResNet32(classes, widths=(64, 128, 256))
+
+
+def resnet50(classes):
+    return ResNeXt50(classes, groups=1, width_per_group=64)
+
+
 WORKLOADS = {
     # name: (model, batch, classes, image side, steps, warm-up, train)
     'resnet32-train-b64': (ResNet32, 64, 10, 32, 10, 2, True),
+    'resnet32-train-b512': (ResNet32, 512, 10, 32, 10, 3, True),
+    'resnet32-eval-b1000': (ResNet32, 1000, 10, 32, 10, 3, False),
+    'resnet32wide-train-b128': (resnet32_wide, 128, 10, 32, 10, 3, True),
+    'resnet50-train-b32-224': (resnet50, 32, 1000, 224, 10, 3, True),
     'resnet32-eval-b128': (ResNet32, 128, 10, 32, 10, 2, False),
     'resnext50-train-b8-112': (ResNeXt50, 8, 1000, 112, 3, 1, True),
     'resnext50-train-b4-224': (ResNeXt50, 4, 1000, 224, 3, 1, True),
@@ -105,13 +119,16 @@ WORKLOADS = {
 def main():
     threads = int(sys.argv[1]) if len(sys.argv) > 1 else 2
     name = sys.argv[2] if len(sys.argv) > 2 else 'resnet32-train-b64'
+    device = torch.device(sys.argv[3] if len(sys.argv) > 3 else 'cpu')
     make, batch, classes, side, steps, warmup, train = WORKLOADS[name]
     torch.manual_seed(0)
     torch.set_num_threads(threads)
-    model = make(classes).train(train)
+    model = make(classes).train(train).to(device)
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-3)
-    x = torch.randn(batch, 3, side, side)
-    y = torch.arange(batch) % classes
+    x = torch.randn(batch, 3, side, side, device=device)
+    y = torch.arange(batch, device=device) % classes
+    # CUDA runs asynchronously: a step has ended when the device has finished it.
+    sync = torch.cuda.synchronize if device.type == 'cuda' else (lambda: None)
     times = []
     for i in range(warmup + steps):
         start = time.perf_counter()
@@ -122,12 +139,13 @@ def main():
         else:
             with torch.no_grad():
                 model(x).sum().item()
+        sync()
         if i >= warmup:
             times.append(time.perf_counter() - start)
     median = statistics.median(times)
     print(json.dumps({
         'name': name,
-        'backend': f'pytorch-{torch.__version__}',
+        'backend': f'pytorch-{torch.__version__}' + ('-cuda' if device.type == 'cuda' else ''),
         'threads': torch.get_num_threads(),
         'imagesPerSecond': batch / median,
         'medianStepMs': median * 1000,

@@ -57,6 +57,13 @@ const resnet32 = () => resnetCifar({ depth: 32, width: 'standard' }).build({ inf
 /** The named workloads `pnpm bench` runs. */
 export const workloads: Record<string, () => Workload> = {
   'resnet32-train-b64': () => modelWorkload(resnet32(), [32, 32, 3], 64, 10),
+  // The GPU table (pnpm bench --backend webgpu): the batch sizes a GPU trains and evaluates at, the papers' wide CIFAR
+  // net, and ResNet-50 at the papers' 224 px.
+  'resnet32-train-b512': () => modelWorkload(resnet32(), [32, 32, 3], 512, 10),
+  'resnet32-eval-b1000': () => evalWorkload(resnet32(), [32, 32, 3], 1000),
+  'resnet32wide-train-b128': () =>
+    modelWorkload(resnetCifar({ depth: 32, width: 'wide' }).build({ info: info([32, 32, 3], 10), rng: createRng(0) }), [32, 32, 3], 128, 10),
+  'resnet50-train-b32-224': () => imageNetWorkload(resnet50(), 224, 32),
   // The engine's evaluation batch (evaluation.batchSize default).
   'resnet32-eval-b128': () => evalWorkload(resnet32(), [32, 32, 3], 128),
   'cnn-train-b128': () => modelWorkload(cnn().build({ info: info([28, 28, 1], 10), rng: createRng(0) }), [28, 28, 1], 128, 10),

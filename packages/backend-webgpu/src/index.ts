@@ -1,4 +1,4 @@
-export { setWebGPUBackend, probeWebGPU, WebGPUUnavailable, type WebGPUAdapter } from './setup.js';
+export { setWebGPUBackend, probeWebGPU, WebGPUUnavailable, type WebGPUAdapter, type ProbeOptions } from './setup.js';
 export { registerWebGPUTrainingKernels, webgpuKernelConfigs } from './kernels/register.js';
 export { WebGPUKernelName } from './kernels/names.js';
 export { countDispatches, type DispatchCount } from './count.js';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerWebGPUTrainingKernels } from './kernels/register.js';
+import { quietDawnAdapter, type AdapterFacts } from './probe.js';
 
 /** The WebGPU adapter a backend runs on, as a run's manifest records it. */
 export interface WebGPUAdapter {
@@ -12,6 +13,15 @@ export interface WebGPUAdapter {
   readonly provider: 'browser' | 'dawn';
 }
 
+/** Options of `probeWebGPU`. */
+export interface ProbeOptions {
+  /**
+   * Probe Dawn in a child process, so its driver diagnostics (printed straight to stderr) stay out of this one's
+   * terminal: for an automatic backend choice that should pass over a missing GPU silently. Node only.
+   */
+  readonly quiet?: boolean;
+}
+
 /** Why WebGPU cannot be used here, in words a user can act on. */
 export class WebGPUUnavailable extends Error {
   constructor(message: string) {
@@ -22,11 +32,18 @@ export class WebGPUUnavailable extends Error {
 
 type Navigator = { gpu?: GPU };
 const navigatorOf = () => (globalThis as { navigator?: Navigator }).navigator;
+const isNode = () => typeof process !== 'undefined' && process.versions?.node !== undefined;
+
+const missingPackage = (cause: unknown) =>
+  new WebGPUUnavailable(
+    `WebGPU in Node needs the npm package 'webgpu' (Dawn), which could not be loaded (${(cause as Error).message}). ` +
+      'Install it next to lt: `npm install webgpu@0.6.2`.',
+  );
 
 let dawn: Promise<GPU> | undefined;
 
-// Node has no navigator.gpu; Dawn's Node binding provides one. The tfjs backend looks for navigator.gpu when it is
-// first imported, so this runs before that import.
+// Node has no navigator.gpu; Dawn's Node binding provides one. tfjs-backend-webgpu registers itself only if
+// navigator.gpu exists when it is first imported, so this runs before that import.
 async function provideGpu(): Promise<'browser' | 'dawn'> {
   if (navigatorOf()?.gpu !== undefined && dawn === undefined) return 'browser';
   dawn ??= (async () => {
@@ -36,11 +53,10 @@ async function provideGpu(): Promise<'browser' | 'dawn'> {
       const specifier = 'webgpu';
       module = await import(/* @vite-ignore */ specifier);
     } catch (cause) {
-      throw new WebGPUUnavailable(
-        `WebGPU in Node needs the npm package 'webgpu' (Dawn), which could not be loaded (${(cause as Error).message}). ` +
-          'Install it next to lt: `npm install webgpu@0.6.2`.',
-      );
+      throw missingPackage(cause);
     }
+    // SwiftShader's Vulkan loader complains on every start without it; any writable folder will do.
+    if (isNode()) process.env.XDG_RUNTIME_DIR ??= (await import('node:os')).tmpdir();
     Object.assign(globalThis, module.globals);
     const gpu = module.create([]);
     const current = navigatorOf();
@@ -64,21 +80,32 @@ function noAdapterHint(provider: 'browser' | 'dawn'): string {
   );
 }
 
-/** Finds the adapter tfjs-backend-webgpu would take (high-performance), without creating a device. */
-export async function probeWebGPU(): Promise<WebGPUAdapter> {
-  const provider = await provideGpu();
-  const gpu = navigatorOf()?.gpu as GPU;
-  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-  if (adapter === null) throw new WebGPUUnavailable(`no WebGPU adapter: ${noAdapterHint(provider)}`);
+function classify(facts: AdapterFacts | null, provider: 'browser' | 'dawn'): WebGPUAdapter {
+  if (facts === null) throw new WebGPUUnavailable(`no WebGPU adapter: ${noAdapterHint(provider)}`);
+  const { vendor, architecture, description, isFallbackAdapter } = facts;
+  return { vendor, architecture, description, software: isFallbackAdapter || softwareArchitectures.test(`${architecture} ${description}`), provider };
+}
+
+async function adapterFacts(): Promise<AdapterFacts | null> {
+  const adapter = await (navigatorOf()?.gpu as GPU).requestAdapter({ powerPreference: 'high-performance' });
+  if (adapter === null) return null;
   const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
-  const description = info.description || info.device || '';
-  return {
-    vendor: info.vendor,
-    architecture: info.architecture,
-    description,
-    software: info.isFallbackAdapter === true || softwareArchitectures.test(`${info.architecture} ${description}`),
-    provider,
-  };
+  return { vendor: info.vendor, architecture: info.architecture, description: info.description || info.device || '', isFallbackAdapter: info.isFallbackAdapter === true };
+}
+
+/** Finds the adapter tfjs-backend-webgpu would take (high-performance) without creating a device. */
+export async function probeWebGPU(options: ProbeOptions = {}): Promise<WebGPUAdapter> {
+  if (options.quiet === true && navigatorOf()?.gpu === undefined && isNode()) {
+    let facts: AdapterFacts | null;
+    try {
+      facts = await quietDawnAdapter();
+    } catch (cause) {
+      throw missingPackage(cause);
+    }
+    return classify(facts, 'dawn');
+  }
+  const provider = await provideGpu();
+  return classify(await adapterFacts(), provider);
 }
 
 /**

@@ -79,7 +79,8 @@ Options:
                         | identity (a saved tfjs model: model: { name: tfjs, path, featureLayer? } in a config)
   -m, --method NAME     ce | ce+samn (default) | slas | slas+samn | glmc | glmc+samn — the two-stage recipe
       --epochs N[,M]    epochs of stage 1 (and of stage 2)
-      --backend NAME    auto | tensorflow | wasm | cpu (default auto)
+      --backend NAME    auto | tensorflow | webgpu | wasm | cpu (default auto; webgpu in Node needs
+                        \`npm install webgpu\`)
       --seed N          seed for split selection, init, shuffling and augmentation (default 0)
   -o, --out DIR         run directory (default runs/<dataset>-<time>)
       --resume          continue the run in --out from its checkpoints

@@ -86,7 +86,11 @@ export const cliConfigSchema = z.strictObject({
   /** A built-in two-stage recipe (`ce`, `ce+samn`, …); `stages` gives them explicitly instead. */
   method: z.string().optional(),
   seed: z.number().int().default(0),
-  backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  /**
+   * TensorFlow.js backend; `auto` takes tfjs-node(-gpu) when installed, else webgpu on a hardware GPU adapter (Node:
+   * with the `webgpu` package installed), else wasm, else cpu.
+   */
+  backend: z.enum(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']).default('auto'),
   /** Run directory (default runs/<dataset>-lt-<time>). */
   out: z.string().optional(),
   /** The stages in order (usually representation, then classifier); each field not given takes the engine default shown below. */

@@ -57,7 +57,8 @@ export {
 export { evaluate, predictLogits, type EvalMetrics, type EvaluationOptions } from './metrics/evaluate.js';
 export { saveCheckpoint, readCheckpoint, assignWeights, type CheckpointJson } from './checkpoint/checkpoint.js';
 export { writeFileAtomic, replaceDirAtomic } from './checkpoint/atomic.js';
-export { selectBackend, type BackendChoice, type BackendInfo } from './backend/select.js';
+export { selectBackend, describeBackend, type BackendChoice, type BackendInfo } from './backend/select.js';
+export type { AdapterInfo } from './backend/webgpu.js';
 export { WASM_FMA_ENV, WASM_KERNELS_ENV } from './backend/native/load.js';
 export { resolveRunConfig, runConfigSchema, type RunConfig, type StageConfig, type ResolvedRunConfig } from './engine/config.js';
 export { createRun, Run, type StartOptions } from './engine/run.js';

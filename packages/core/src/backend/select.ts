@@ -2,9 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { LtError } from '../errors.js';
 import { registerWasmTrainingKernels } from './kernels/register.js';
 import { activeWasmThreads, installThreadedWasm, resolveWasmThreads, restoreStockWasmBackend, type WasmThreads } from './wasmThreads.js';
+import { activateWebGPU, autoWebGPU, type AdapterInfo, type WebGPUActivation } from './webgpu.js';
 
-/** Which TensorFlow.js backend to run on; `auto` takes the fastest one available (tensorflow, then wasm, then cpu). */
-export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+/**
+ * Which TensorFlow.js backend to run on; `auto` takes the fastest one available: tensorflow, then webgpu on a
+ * hardware adapter (never a software one), then wasm, then cpu.
+ */
+export type BackendChoice = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 
 /** The backend a run actually uses. */
 export interface BackendInfo {
@@ -15,6 +19,10 @@ export interface BackendInfo {
   readonly package: string;
   /** Why the wasm backend runs fewer (or other) threads than asked for, when it does. */
   readonly threadsFallback?: string;
+  /** The GPU adapter of the webgpu backend. */
+  readonly adapter?: AdapterInfo;
+  /** Something about this backend the user should know before a long run (a software WebGPU adapter). */
+  readonly warning?: string;
 }
 
 export interface SelectBackendOptions {
@@ -71,12 +79,29 @@ async function useWasm(threadsOption: WasmThreads | undefined): Promise<BackendI
   };
 }
 
+const webgpuInfo = ({ adapter, warning }: WebGPUActivation): BackendInfo => ({
+  name: 'webgpu',
+  threads: 0,
+  package: adapter.provider === 'dawn' ? '@tensorflow/tfjs-backend-webgpu on Dawn (webgpu)' : '@tensorflow/tfjs-backend-webgpu',
+  adapter,
+  ...(warning === undefined ? {} : { warning }),
+});
+
 async function useCpu(): Promise<BackendInfo> {
   await import('@tensorflow/tfjs-backend-cpu');
   await tf.setBackend('cpu');
   // The cpu backend prints an advert for tfjs-node on first use; lt reports its backend choice itself.
   (tf.backend() as { firstUse?: boolean }).firstUse = false;
   return { name: 'cpu', threads: 1, package: '@tensorflow/tfjs-backend-cpu' };
+}
+
+/** The backend as the run's start line shows it: package, threads or GPU adapter. */
+export function describeBackend(info: BackendInfo): string {
+  if (info.adapter !== undefined) {
+    const { vendor, architecture, description, software } = info.adapter;
+    return `${info.name} (${info.package}; adapter ${[vendor, architecture, description].filter((part) => part !== '').join(' ')}, ${software ? 'software' : 'hardware'})`;
+  }
+  return `${info.name} (${info.package}, ${info.threads} thread${info.threads === 1 ? '' : 's'})`;
 }
 
 /** Activates the chosen backend and reports what was activated; a backend that cannot load is a clear error. */
@@ -92,6 +117,8 @@ export async function selectBackend(choice: BackendChoice, options: SelectBacken
           "script downloads libtensorflow, so it needs internet access — or use --backend wasm.",
       );
     }
+    case 'webgpu':
+      return webgpuInfo(await activateWebGPU());
     case 'wasm': {
       const info = await useWasm(options.threads);
       if (info) return info;
@@ -99,9 +126,14 @@ export async function selectBackend(choice: BackendChoice, options: SelectBacken
     }
     case 'cpu':
       return useCpu();
-    case 'auto':
-      return (await useTensorflow()) ?? (await useWasm(options.threads)) ?? (await useCpu());
+    case 'auto': {
+      const tensorflow = await useTensorflow();
+      if (tensorflow !== undefined) return tensorflow;
+      const gpu = await autoWebGPU();
+      if (gpu !== undefined) return webgpuInfo(gpu);
+      return (await useWasm(options.threads)) ?? (await useCpu());
+    }
     default:
-      throw new LtError('BACKEND_UNKNOWN', `unknown backend '${String(choice)}': use auto, tensorflow, wasm or cpu`);
+      throw new LtError('BACKEND_UNKNOWN', `unknown backend '${String(choice)}': use auto, tensorflow, webgpu, wasm or cpu`);
   }
 }

@@ -56,8 +56,11 @@ const runSchema = z.strictObject({
   model: z.custom<ModelSpec>((v) => typeof (v as ModelSpec)?.build === 'function', 'expected a model spec such as cnn()'),
   /** One seed for split selection, initialisation, sampling and augmentation. */
   seed: z.number().int().default(0),
-  /** TensorFlow.js backend; `auto` takes tfjs-node(-gpu) when installed, else wasm, else cpu. */
-  backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  /**
+   * TensorFlow.js backend; `auto` takes tfjs-node(-gpu) when installed, else webgpu on a hardware adapter, else wasm,
+   * else cpu.
+   */
+  backend: z.enum(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']).default('auto'),
   /** Run directory; nothing is written when absent. */
   outDir: z.string().optional(),
   stages: z.array(stageSchema).min(1),

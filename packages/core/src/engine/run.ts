@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { container as rootContainer } from 'tsyringe';
-import { selectBackend, type BackendInfo } from '../backend/select.js';
+import { describeBackend, selectBackend, type BackendInfo } from '../backend/select.js';
 import { createRng } from '../rng.js';
 import { Tokens } from '../tokens.js';
 import { LtError } from '../errors.js';
@@ -96,7 +96,8 @@ export class Run {
     const dir = config.outDir === undefined ? undefined : new RunDirectory(config.outDir);
     await dir?.create();
     await dir?.writeJson('manifest.json', manifest);
-    logger.info(`backend: ${backend.name} (${backend.package}, ${backend.threads} thread${backend.threads === 1 ? '' : 's'})`);
+    logger.info(`backend: ${describeBackend(backend)}`);
+    if (backend.warning !== undefined) logger.warn(backend.warning);
     emit({ type: 'run-start', manifest });
 
     const reports: StageReport[] = [];
