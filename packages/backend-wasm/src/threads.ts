@@ -25,7 +25,6 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { LtError } from '../errors.js';
 
 /** Environment variable that overrides the thread count of the `wasm` backend: `1` opts out, `auto` or N. */
 export const WASM_THREADS_ENV = 'LT_WASM_THREADS';
@@ -49,7 +48,7 @@ export interface ThreadsRequest {
 function parseThreads(value: WasmThreads, source: string): WasmThreads {
   if (value === 'auto') return value;
   if (typeof value === 'number' && Number.isInteger(value) && value >= 1) return value;
-  throw new LtError('BACKEND_THREADS_INVALID', `${source} must be 'auto' or a positive integer, got '${String(value)}'`);
+  throw new RangeError(`${source} must be 'auto' or a positive integer, got '${String(value)}'`);
 }
 
 /**

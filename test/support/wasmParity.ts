@@ -1,6 +1,10 @@
+// cpu-against-wasm parity helpers, shared by the tests of @lt/backend-wasm's kernels and of @lt/core's ops on them.
 import { expect } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from '../../index.js';
+// tfjs-core registers no gradient functions by itself (tfjs-layers, which @lt/core imports, registers them all).
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-backend-cpu';
+import { setWasmBackend, WASM_FMA_ENV } from '@lt/backend-wasm';
 
 /** Runs `f` (in a tidy) on cpu and then on wasm, and returns both results as plain arrays. */
 export async function onBoth(f: () => tf.Tensor | tf.Tensor[]): Promise<{ cpu: number[][]; wasm: number[][] }> {
@@ -11,9 +15,11 @@ export async function onBoth(f: () => tf.Tensor | tf.Tensor[]): Promise<{ cpu: n
     tf.dispose(list);
     return values;
   };
-  await selectBackend('cpu');
+  await tf.setBackend('cpu');
+  // Without this the cpu backend prints an advert for tfjs-node into the test output.
+  (tf.backend() as { firstUse?: boolean }).firstUse = false;
   const cpu = run();
-  await selectBackend('wasm');
+  await setWasmBackend();
   const wasm = run();
   return { cpu, wasm };
 }
@@ -27,4 +33,14 @@ export function expectClose(actual: number[][], expected: number[][], tolerance 
     const scale = expected[i].reduce((m, v) => Math.max(m, Math.abs(v)), 1);
     values.forEach((v, j) => expect(Math.abs(v - expected[i][j]) / scale).toBeLessThan(tolerance));
   });
+}
+
+/** Runs `f` with LT_WASM_FMA set for `build` (0 for simd, unset for fma), restoring the environment afterwards. */
+export async function withBuild<T>(build: 'simd' | 'fma', f: () => Promise<T>): Promise<T> {
+  if (build === 'simd') process.env[WASM_FMA_ENV] = '0';
+  try {
+    return await f();
+  } finally {
+    delete process.env[WASM_FMA_ENV];
+  }
 }
