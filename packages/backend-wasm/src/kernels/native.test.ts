@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmBackend } from '../backend.js';
-import { nativeBuild, nativeKernelsFor, relaxedSimdValidates, WASM_FMA_ENV, WASM_KERNELS_ENV, type WasmBackendLike } from '../native/load.js';
+import { nativeBuild, nativeKernelsFor, relaxedSimdValidates, WASM_FMA_ENV, WASM_KERNELS_ENV, type NativeRuntime, type WasmBackendLike } from '../native/load.js';
 import { WasmKernelName, wasmKernelsReady } from './native.js';
-import { expectClose, onBoth as onBothBackends, withBuild } from '../../../../test/support/wasmParity.js';
+import { convCases, expectClose, onBoth as onBothBackends, withBuild } from '../../../../test/support/wasmParity.js';
 
 /** onBoth, checking that wasm runs lt's native kernels. */
 async function onBoth(f: () => tf.Tensor[]): Promise<{ cpu: number[][]; wasm: number[][] }> {
@@ -13,17 +13,38 @@ async function onBoth(f: () => tf.Tensor[]): Promise<{ cpu: number[][]; wasm: nu
   });
 }
 
-type Pad = 'same' | 'valid' | number;
-
 /** The build lt's kernels run in on the active (wasm) backend. */
 const activeBuild = () => nativeKernelsFor(tf.backend())?.build;
 
 /** lt's forward convolution kernel on wasm, tf.conv2d on cpu, for `pad` as tfjs resolves it. */
-function forwardKernel(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, pad: Pad): tf.Tensor4D {
+function forwardKernel(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, pad: 'same' | 'valid' | number): tf.Tensor4D {
   if (tf.getBackend() !== 'wasm') return tf.conv2d(x, w, stride, pad);
   const info = tf.backend_util.computeConv2DInfo(x.shape, w.shape as [number, number, number, number], stride, 1, pad);
   const attrs = { outShape: info.outShape, stride, padTop: info.padInfo.top, padLeft: info.padInfo.left };
   return tf.engine().runKernel(WasmKernelName.conv2D, { x, filter: w }, attrs) as tf.Tensor4D;
+}
+
+/** lt's kernels on a 2-thread wasm backend, once the pool's helper has started (helpers start asynchronously). */
+async function twoThreadKernels(): Promise<NativeRuntime> {
+  await setWasmBackend({ threads: 2 });
+  const runtime = nativeKernelsFor(tf.backend());
+  if (runtime === undefined) throw new Error('native kernels did not load');
+  for (let i = 0; i < 100 && runtime.pool.threads < 2; i++) await new Promise((r) => setTimeout(r, 50));
+  expect(runtime.pool.threads).toBe(2);
+  return runtime;
+}
+
+/** `f`'s result with the pool running every part on this thread. */
+function onOneThread<T>(runtime: NativeRuntime, f: () => T): T {
+  const pool = runtime.pool as unknown as { helpers: Array<{ usable: boolean }> };
+  // Shadow each helper's `usable` getter.
+  pool.helpers.forEach((h) => Object.defineProperty(h, 'usable', { value: false, configurable: true }));
+  try {
+    expect(runtime.pool.threads).toBe(1);
+    return f();
+  } finally {
+    for (const h of pool.helpers) delete (h as { usable?: boolean }).usable;
+  }
 }
 
 const values = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed).arraySync();
@@ -36,20 +57,7 @@ describe("lt's native wasm kernels", () => {
     await tf.setBackend('cpu');
   });
 
-  // Odd shapes (core's ops test their gradients on them); lt's forward kernel needs output channels in multiples of 4.
-  const convCases: Array<[string, number[], number[], number, Pad]> = [
-    ['3×3 stride 1 same, 3 → 5 channels', [2, 6, 7, 3], [3, 3, 3, 5], 1, 'same'],
-    ['3×3 stride 1 same, 3 → 8, 7×6', [2, 7, 6, 3], [3, 3, 3, 8], 1, 'same'],
-    ['3×3 stride 2 same, odd size, 6 → 12', [2, 7, 7, 6], [3, 3, 6, 12], 2, 'same'],
-    ['3×3 stride 2 pad 1, 8 → 16, 9×7', [2, 9, 7, 8], [3, 3, 8, 16], 2, 1],
-    ['3×2 stride 1 valid, 4 → 9', [2, 9, 8, 4], [3, 2, 4, 9], 1, 'valid'],
-    ['3×2 stride 1 valid, 5 → 4', [2, 9, 8, 5], [3, 2, 5, 4], 1, 'valid'],
-    ['1×1 stride 2, 5 → 4', [2, 6, 6, 5], [1, 1, 5, 4], 2, 'same'],
-    ['1×1 stride 2, 16 → 20', [2, 6, 6, 16], [1, 1, 16, 20], 2, 'same'],
-    ['5×5 stride 1 pad 2, 16 → 8, 6×5', [1, 6, 5, 16], [5, 5, 16, 8], 1, 2],
-    ['3×3 stride 2 same, 12 → 4, odd sizes', [2, 9, 7, 12], [3, 3, 12, 4], 2, 'same'],
-    ['3×3 stride 1 same, 32 → 36, 5×11', [3, 5, 11, 32], [3, 3, 32, 36], 1, 'same'],
-  ];
+  // lt's forward kernel needs output channels in multiples of 4.
   const forwardCases = convCases.filter(([, , wShape]) => wShape[3] % 4 === 0);
 
   // The Winograd kernel called directly, with fewer channels than ops/conv2d.ts gives it: [x shape, output channels].
@@ -109,12 +117,8 @@ describe("lt's native wasm kernels", () => {
 
   it.each(['simd', 'fma'] as const)('%s build: the Winograd kernels give bit-identical results on 2 threads and on 1', async (build) => {
     await withBuild(build, async () => {
-      await setWasmBackend({ threads: 2 });
-      const runtime = nativeKernelsFor(tf.backend());
-      expect(runtime?.build).toBe(build);
-      if (runtime === undefined) return;
-      for (let i = 0; i < 100 && runtime.pool.threads < 2; i++) await new Promise((r) => setTimeout(r, 50));
-      expect(runtime.pool.threads).toBe(2);
+      const runtime = await twoThreadKernels();
+      expect(runtime.build).toBe(build);
       // 3 images of 7×9 (ragged last tile row and column), 12 → 20 channels; forward with bias + ReLU, dx and dW.
       const x = tf.randomNormal([3, 7, 9, 12], 0, 1, 'float32', 18);
       const w = tf.randomNormal([3, 3, 12, 20], 0, 1, 'float32', 19);
@@ -140,14 +144,7 @@ describe("lt's native wasm kernels", () => {
           return values;
         });
       const twoThreads = run();
-      const pool = runtime.pool as unknown as { helpers: Array<{ usable: boolean }> };
-      pool.helpers.forEach((h) => Object.defineProperty(h, 'usable', { value: false, configurable: true }));
-      try {
-        expect(runtime.pool.threads).toBe(1);
-        expect(run()).toEqual(twoThreads);
-      } finally {
-        for (const h of pool.helpers) delete (h as { usable?: boolean }).usable;
-      }
+      expect(onOneThread(runtime, run)).toEqual(twoThreads);
       for (const values of twoThreads) expect(Math.max(...values.map(Math.abs))).toBeGreaterThan(0);
       tf.dispose([x, w, dy, bias, xSpans, dySpans, xRuns, dyRuns]);
     });
@@ -155,13 +152,8 @@ describe("lt's native wasm kernels", () => {
 
   it.each(['simd', 'fma'] as const)('%s build: splitting the conv kernels over 2 threads gives bit-identical results to 1 thread', async (build) => {
     await withBuild(build, async () => {
-      await setWasmBackend({ threads: 2 });
-      const runtime = nativeKernelsFor(tf.backend());
-      expect(runtime?.build).toBe(build);
-      if (runtime === undefined) return;
-      // Helpers start asynchronously; the threaded backend has one once it is ready.
-      for (let i = 0; i < 100 && runtime.pool.threads < 2; i++) await new Promise((r) => setTimeout(r, 50));
-      expect(runtime.pool.threads).toBe(2);
+      const runtime = await twoThreadKernels();
+      expect(runtime.build).toBe(build);
       const backend = tf.backend() as WasmBackendLike;
       const at = (t: tf.Tensor) => backend.getMemoryOffset(t.dataId);
       const x = tf.randomNormal([3, 7, 6, 8], 0, 1, 'float32', 8);
@@ -191,11 +183,7 @@ describe("lt's native wasm kernels", () => {
   });
 
   it('BatchNorm train and backward on 2 threads give bit-identical results to 1 thread (fixed row spans)', async () => {
-    await setWasmBackend({ threads: 2 });
-    const runtime = nativeKernelsFor(tf.backend());
-    if (runtime === undefined) throw new Error('native kernels did not load');
-    for (let i = 0; i < 100 && runtime.pool.threads < 2; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(runtime.pool.threads).toBe(2);
+    const runtime = await twoThreadKernels();
     const shape = [5, 7, 3, 12];
     const c = shape[3];
     // One train-mode forward and its backward, straight through the kernels (core's batchNorm chains them so).
@@ -209,16 +197,7 @@ describe("lt's native wasm kernels", () => {
       return [...forward, ...backward].map((t) => Array.from(t.dataSync()));
     };
     const twoThreads = tf.tidy(run);
-    const pool = runtime.pool as unknown as { helpers: Array<{ usable: boolean }> };
-    // Shadow each helper's `usable` getter so the pool runs every part on this thread.
-    pool.helpers.forEach((h) => Object.defineProperty(h, 'usable', { value: false, configurable: true }));
-    try {
-      expect(runtime.pool.threads).toBe(1);
-      const oneThread = tf.tidy(run);
-      expect(twoThreads).toEqual(oneThread);
-    } finally {
-      for (const h of pool.helpers) delete (h as { usable?: boolean }).usable;
-    }
+    expect(onOneThread(runtime, () => tf.tidy(run))).toEqual(twoThreads);
   });
 
   it(`${WASM_FMA_ENV}=0, or a relaxed-SIMD probe that does not validate, gives the SIMD build`, async () => {

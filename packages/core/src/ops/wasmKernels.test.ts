@@ -7,7 +7,7 @@ import { batchNorm, type BatchNormParams } from './batchNorm.js';
 import { conv2d, conv2dBiasActivation, type Conv2DPad } from './conv2d.js';
 import { LtKernel } from './ltKernels.js';
 import { Sgd } from '../optim/sgd.js';
-import { expectClose, onBoth as onBothBackends, withBuild } from '../../../../test/support/wasmParity.js';
+import { convCases, expectClose, onBoth as onBothBackends, withBuild } from '../../../../test/support/wasmParity.js';
 
 /** onBoth, checking that wasm runs lt's native kernels. */
 async function onBoth(f: () => tf.Tensor[]): Promise<{ cpu: number[][]; wasm: number[][] }> {
@@ -53,21 +53,7 @@ describe("core's ops on lt's wasm kernels", () => {
     await selectBackend('cpu');
   });
 
-  // Odd shapes for every conv kernel: the gradients take them all; lt's forward kernel needs output channels in
-  // multiples of 4, so the forward tests take those (forwardCases).
-  const convCases: Array<[string, number[], number[], number, Conv2DPad]> = [
-    ['3×3 stride 1 same, 3 → 5 channels', [2, 6, 7, 3], [3, 3, 3, 5], 1, 'same'],
-    ['3×3 stride 1 same, 3 → 8, 7×6', [2, 7, 6, 3], [3, 3, 3, 8], 1, 'same'],
-    ['3×3 stride 2 same, odd size, 6 → 12', [2, 7, 7, 6], [3, 3, 6, 12], 2, 'same'],
-    ['3×3 stride 2 pad 1, 8 → 16, 9×7', [2, 9, 7, 8], [3, 3, 8, 16], 2, 1],
-    ['3×2 stride 1 valid, 4 → 9', [2, 9, 8, 4], [3, 2, 4, 9], 1, 'valid'],
-    ['3×2 stride 1 valid, 5 → 4', [2, 9, 8, 5], [3, 2, 5, 4], 1, 'valid'],
-    ['1×1 stride 2, 5 → 4', [2, 6, 6, 5], [1, 1, 5, 4], 2, 'same'],
-    ['1×1 stride 2, 16 → 20', [2, 6, 6, 16], [1, 1, 16, 20], 2, 'same'],
-    ['5×5 stride 1 pad 2, 16 → 8, 6×5', [1, 6, 5, 16], [5, 5, 16, 8], 1, 2],
-    ['3×3 stride 2 same, 12 → 4, odd sizes', [2, 9, 7, 12], [3, 3, 12, 4], 2, 'same'],
-    ['3×3 stride 1 same, 32 → 36, 5×11', [3, 5, 11, 32], [3, 3, 32, 36], 1, 'same'],
-  ];
+  // lt's forward kernel needs output channels in multiples of 4.
   const forwardCases = convCases.filter(([, , wShape]) => wShape[3] % 4 === 0);
 
   // 3×3, stride 1, padding 1 with 16+ channels in multiples of 4: ops/conv2d.ts routes the forward and dx to Winograd.
