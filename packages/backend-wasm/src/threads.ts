@@ -39,6 +39,7 @@ const WASM_PRIORITY = 2;
 /** How many threads the wasm backend should run: a positive integer or `auto` (every core, at most 8). */
 export type WasmThreads = number | 'auto';
 
+/** The thread count `resolveWasmThreads` settled on. */
 export interface ThreadsRequest {
   readonly threads: number;
   /** Why `threads` differs from what was asked (a cap), if it does. */
@@ -159,6 +160,7 @@ export function activeWasmThreads(): number {
   return typeof count === 'number' && count > 0 ? count : 1;
 }
 
+/** Test hooks of `installThreadedWasm`. */
 export interface ThreadedWasmTestOptions {
   /** Replaces the pthread worker script (tests use it to make the threaded start fail). */
   readonly workerScript?: string;
