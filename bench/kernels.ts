@@ -6,10 +6,10 @@
 // Medians over interleaved repeats, so load from other processes hits every column alike.
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
+import { WasmKernelName } from '@lt/backend-wasm';
 import { batchNorm, selectBackend, Sgd, WASM_FMA_ENV, WASM_KERNELS_ENV } from '@lt/core';
 import { conv2dFilterGradient, conv2dInputGradient } from '../packages/core/src/ops/conv2d.js';
-import { NativeKernelName } from '../packages/core/src/backend/kernels/native.js';
-import { nativeBuild } from '../packages/core/src/backend/native/load.js';
+import { nativeBuild } from '../packages/backend-wasm/src/native/load.js';
 
 const { values } = parseArgs({
   options: { threads: { type: 'string', default: 'auto' }, reps: { type: 'string', default: '5' }, 'conv-only': { type: 'boolean', default: false }, 'more-shapes': { type: 'boolean', default: false }, 'forward-sweep': { type: 'boolean', default: false } },
@@ -100,12 +100,12 @@ for (const [h, cin, cout, stride, k] of shapes) {
   const forward = (v: Variant) =>
     v === 'plain'
       ? tf.conv2d(x, w, stride, 'same')
-      : (tf.engine().runKernel(v === 'winograd' ? NativeKernelName.conv2DWinograd : NativeKernelName.conv2D, { x, filter: w }, v === 'winograd' ? {} : direct) as tf.Tensor);
+      : (tf.engine().runKernel(v === 'winograd' ? WasmKernelName.conv2DWinograd : WasmKernelName.conv2D, { x, filter: w }, v === 'winograd' ? {} : direct) as tf.Tensor);
   add('conv forward (plain = XNNPACK)', shape, gflop, compare(forward, winograd));
   // dx: SIMD and FMA = lt's direct conv2d_input_grad kernel; winograd = ops/conv2d.ts's route (filter rotation included).
   const inputGrad = (v: Variant) =>
     v === 'simd' || v === 'fma'
-      ? (tf.engine().runKernel(NativeKernelName.conv2DInputGrad, { dy, filter: w }, { xShape: x.shape, stride, padTop: Math.floor(pad / 2), padLeft: Math.floor(pad / 2) }) as tf.Tensor)
+      ? (tf.engine().runKernel(WasmKernelName.conv2DInputGrad, { dy, filter: w }, { xShape: x.shape, stride, padTop: Math.floor(pad / 2), padLeft: Math.floor(pad / 2) }) as tf.Tensor)
       : conv2dInputGradient(x.shape, dy, w, stride, 'same');
   if (cin % 4 === 0) add('conv dx', shape, gflop, compare(inputGrad, winograd));
   // dW: plain = the tf-op path; SIMD and FMA = lt's direct conv2d_filter_grad kernel; winograd = lt's Winograd dW kernel.
@@ -113,8 +113,8 @@ for (const [h, cin, cout, stride, k] of shapes) {
     v === 'plain'
       ? conv2dFilterGradient(x, dy, w.shape, stride, 'same')
       : v === 'winograd'
-        ? (tf.engine().runKernel(NativeKernelName.conv2DWinogradFilterGrad, { x, dy }, {}) as tf.Tensor)
-        : (tf.engine().runKernel(NativeKernelName.conv2DFilterGrad, { x, dy }, { filterShape: w.shape, stride, padTop: Math.floor(pad / 2), padLeft: Math.floor(pad / 2) }) as tf.Tensor);
+        ? (tf.engine().runKernel(WasmKernelName.conv2DWinogradFilterGrad, { x, dy }, {}) as tf.Tensor)
+        : (tf.engine().runKernel(WasmKernelName.conv2DFilterGrad, { x, dy }, { filterShape: w.shape, stride, padTop: Math.floor(pad / 2), padLeft: Math.floor(pad / 2) }) as tf.Tensor);
   add('conv dW', shape, gflop, compare(filterGrad, winograd));
   tf.dispose([x, w, dy]);
 }
@@ -137,7 +137,7 @@ if (values['forward-sweep']) {
     const forward = (v: Variant) =>
       v === 'plain'
         ? tf.conv2d(x, w, stride, 'same')
-        : (tf.engine().runKernel(v === 'winograd' ? NativeKernelName.conv2DWinograd : NativeKernelName.conv2D, { x, filter: w }, v === 'winograd' ? {} : attrs) as tf.Tensor);
+        : (tf.engine().runKernel(v === 'winograd' ? WasmKernelName.conv2DWinograd : WasmKernelName.conv2D, { x, filter: w }, v === 'winograd' ? {} : attrs) as tf.Tensor);
     add('conv forward (plain = XNNPACK)', `${k}×${k} ${h}²×${cin}→${cout} s${stride} b${n}`, (2 * n * out * out * cout * cin * k * k) / 1e9, compare(forward, winograd));
     tf.dispose([x, w]);
   }

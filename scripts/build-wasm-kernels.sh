@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Rebuilds packages/core/src/backend/native/kernels.wasm.ts from kernels.c with Debian's clang 14 + lld
+# Rebuilds packages/backend-wasm/src/native/kernels.wasm.ts from kernels.c with Debian's clang 14 + lld
 # (apt-get install clang lld). Four builds of the same source: for a plain memory (the stock single-threaded
 # tfjs-backend-wasm) and for a shared memory (the threaded build), each with SIMD128 only and with relaxed SIMD's
 # fused multiply-add in the convolutions (LT_FMA; load.ts picks it only where the runtime validates relaxed SIMD).
 # Usage: scripts/build-wasm-kernels.sh [output.ts]   (default: the committed file)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
-dir="$here/packages/core/src/backend/native"
+dir="$here/packages/backend-wasm/src/native"
 out="${1:-$dir/kernels.wasm.ts}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -59,7 +59,7 @@ export { saveCheckpoint, readCheckpoint, assignWeights, type CheckpointJson } fr
 export { writeFileAtomic, replaceDirAtomic } from './checkpoint/atomic.js';
 export { selectBackend, describeBackend, type BackendChoice, type BackendInfo } from './backend/select.js';
 export type { AdapterInfo } from './backend/webgpu.js';
-export { WASM_FMA_ENV, WASM_KERNELS_ENV } from './backend/native/load.js';
+export { WASM_FMA_ENV, WASM_KERNELS_ENV } from '@lt/backend-wasm';
 export { resolveRunConfig, runConfigSchema, type RunConfig, type StageConfig, type ResolvedRunConfig } from './engine/config.js';
 export { createRun, Run, type StartOptions } from './engine/run.js';
 export { lineChart, type LineChartSpec, type ChartSeries } from './report/svgChart.js';

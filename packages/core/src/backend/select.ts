@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { LtError } from '../errors.js';
-import { registerWasmTrainingKernels } from './kernels/register.js';
-import { activeWasmThreads, installThreadedWasm, resolveWasmThreads, restoreStockWasmBackend, type WasmThreads } from './wasmThreads.js';
+import { resolveWasmThreads, setWasmBackend, type SetWasmBackendOptions, type WasmThreads } from '@lt/backend-wasm';
 import { activateWebGPU, autoWebGPU, type AdapterInfo, type WebGPUActivation } from './webgpu.js';
 
 /**
@@ -25,14 +24,8 @@ export interface BackendInfo {
   readonly warning?: string;
 }
 
-export interface SelectBackendOptions {
-  /**
-   * Threads for the `wasm` backend: `'auto'` (default) uses every core (at most 8) and falls back to one
-   * thread, with the reason in `threadsFallback`, where threads cannot start; `1` opts out. The environment
-   * variable `LT_WASM_THREADS` (`1`, `auto` or a count) overrides this option.
-   */
-  readonly threads?: WasmThreads;
-}
+/** Options of selectBackend: `threads` for the `wasm` backend, as `setWasmBackend` of @lt/backend-wasm takes them. */
+export type SelectBackendOptions = SetWasmBackendOptions;
 
 const nodeBindings = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
 
@@ -55,28 +48,17 @@ async function useTensorflow(): Promise<BackendInfo | undefined> {
   return undefined;
 }
 
-async function useWasm(threadsOption: WasmThreads | undefined): Promise<BackendInfo | undefined> {
-  const request = resolveWasmThreads(threadsOption);
-  if (!(await tryImport('@tensorflow/tfjs-backend-wasm'))) return undefined;
-  registerWasmTrainingKernels();
-  let fallback = await installThreadedWasm(request.threads);
-  let active = await tf.setBackend('wasm');
-  if (!active && fallback === undefined && request.threads > 1) {
-    // The threaded backend was registered but would not activate: go back to the stock one.
-    restoreStockWasmBackend();
-    fallback = 'the threaded wasm backend did not activate';
-    active = await tf.setBackend('wasm');
+async function useWasm(threads: WasmThreads | undefined): Promise<BackendInfo | undefined> {
+  // Checked before starting anything, so that a bad option or LT_WASM_THREADS is an LtError (which the CLI
+  // reports as a usage error), not a backend that failed to start.
+  try {
+    resolveWasmThreads(threads);
+  } catch (error) {
+    throw new LtError('BACKEND_THREADS_INVALID', (error as Error).message);
   }
-  if (!active) return undefined;
-  const threads = activeWasmThreads();
-  const reason =
-    threads === request.threads ? request.note : (fallback ?? `${request.threads} threads asked for, the backend runs ${threads}`);
-  return {
-    name: 'wasm',
-    threads,
-    package: '@tensorflow/tfjs-backend-wasm',
-    ...(reason === undefined ? {} : { threadsFallback: reason }),
-  };
+  // A backend that cannot start is not an error here: `auto` falls back to cpu, `wasm` reports it.
+  const info = await setWasmBackend({ threads }).catch(() => undefined);
+  return info && { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', ...info };
 }
 
 const webgpuInfo = ({ adapter, warning }: WebGPUActivation): BackendInfo => ({

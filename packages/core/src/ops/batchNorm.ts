@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { NativeKernelName, nativeKernelsActive } from '../backend/kernels/native.js';
+import { LtKernel, ltKernelActive } from './ltKernels.js';
 import { LtError } from '../errors.js';
 import { addRelu, relu as reluOp } from './relu.js';
 import type { ForwardMode } from '../types/model.js';
@@ -32,6 +32,11 @@ function reductionAxes(rank: number): number[] {
   throw new LtError('batchNorm/rank', `batchNorm: expected x of rank 2 [N, C] or 4 [N, H, W, C], got rank ${rank}`);
 }
 
+/** Whether the active backend runs the train-mode forward and its backward as lt's kernels (nativeTrainBatchNorm). */
+function fusedTrainKernels(): boolean {
+  return ltKernelActive(LtKernel.batchNormTrain) && ltKernelActive(LtKernel.batchNormGrad);
+}
+
 /** running ← (1 − m)·running + m·batch, assigned in place (no tape, no gradient). */
 function updateRunningStats(params: BatchNormParams, mean: tf.Tensor, variance: tf.Tensor, count: number, momentum: number): void {
   tf.tidy(() => {
@@ -53,7 +58,7 @@ export function batchNorm<T extends tf.Tensor2D | tf.Tensor4D>(x: T, params: Bat
   if (residual !== undefined && !tf.util.arraysEqual(residual.shape, x.shape)) {
     throw new LtError('batchNorm/residual', `batchNorm: residual has shape [${residual.shape.join(', ')}], expected x's [${x.shape.join(', ')}]`);
   }
-  if ((options.relu === true || residual !== undefined) && !(options.mode !== 'eval' && nativeKernelsActive())) {
+  if ((options.relu === true || residual !== undefined) && !(options.mode !== 'eval' && fusedTrainKernels())) {
     const normalised = batchNorm(x, params, { ...options, relu: false, residual: undefined });
     if (residual === undefined) return reluOp(normalised);
     return (options.relu === true ? addRelu(normalised, residual as T) : tf.add(normalised, residual)) as T;
@@ -70,7 +75,7 @@ export function batchNorm<T extends tf.Tensor2D | tf.Tensor4D>(x: T, params: Bat
   }
 
   if (options.mode === 'eval') {
-    if (nativeKernelsActive()) return nativeEvalBatchNorm(x, params, epsilon, axes);
+    if (ltKernelActive(LtKernel.batchNormEval)) return nativeEvalBatchNorm(x, params, epsilon, axes);
     // y = x·scale + shift with scale = γ/√(running_var + ε), shift = β − running_mean·scale; plain ops, autodiff.
     const scale = tf.mul(params.gamma, tf.rsqrt(tf.add(params.runningVar, epsilon)));
     const shift = tf.sub(params.beta, tf.mul(params.runningMean, scale));
@@ -84,7 +89,7 @@ export function batchNorm<T extends tf.Tensor2D | tf.Tensor4D>(x: T, params: Bat
       `batchNorm: ${options.mode} mode needs more than one value per channel, got ${count} (x shape [${x.shape.join(', ')}]); use a larger batch or mode 'eval'`,
     );
   }
-  if (nativeKernelsActive()) return nativeTrainBatchNorm(x, params, momentum, epsilon, options.relu === true, residual);
+  if (fusedTrainKernels()) return nativeTrainBatchNorm(x, params, momentum, epsilon, options.relu === true, residual);
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [input, gamma, beta, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
     // The forward runs outside the tape: statistics and the running-stat update are gradient-free.
@@ -119,7 +124,7 @@ export function batchNorm<T extends tf.Tensor2D | tf.Tensor4D>(x: T, params: Bat
 
 /**
  * The same train-mode forward, running-stat update and closed-form backward as `batchNorm`, each as one pass of
- * lt's wasm kernels (kernels.c) instead of ~20 elementwise and reduction kernels.
+ * lt's kernels (on wasm: @lt/backend-wasm's kernels.c) instead of ~20 elementwise and reduction kernels.
  */
 function nativeTrainBatchNorm<T extends tf.Tensor2D | tf.Tensor4D>(
   x: T,
@@ -134,7 +139,7 @@ function nativeTrainBatchNorm<T extends tf.Tensor2D | tf.Tensor4D>(
     const shortcut = residual === undefined ? undefined : (args[3] as tf.Tensor);
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const [y, mean, rstd, runningMean, runningVar] = tf.engine().runKernel(
-      NativeKernelName.batchNormTrain,
+      LtKernel.batchNormTrain,
       { x: input, gamma, beta, runningMean: params.runningMean, runningVar: params.runningVar, ...(shortcut === undefined ? {} : { residual: shortcut }) },
       { epsilon, momentum, relu },
     ) as tf.Tensor[];
@@ -148,7 +153,7 @@ function nativeTrainBatchNorm<T extends tf.Tensor2D | tf.Tensor4D>(
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [savedInput, savedMean, savedRstd, savedGamma, savedOutput] = saved;
         const grads = tf.engine().runKernel(
-          NativeKernelName.batchNormGrad,
+          LtKernel.batchNormGrad,
           { dy, x: savedInput, mean: savedMean, rstd: savedRstd, gamma: savedGamma, ...(relu ? { y: savedOutput } : {}) },
           {},
         ) as tf.Tensor[];
@@ -161,14 +166,14 @@ function nativeTrainBatchNorm<T extends tf.Tensor2D | tf.Tensor4D>(
   return (residual === undefined ? op(x, params.gamma, params.beta) : op(x, params.gamma, params.beta, residual)) as T;
 }
 
-/** Eval-mode BatchNorm as one pass of lt's wasm kernel, with the same gradient autodiff gives the tf-op path. */
+/** Eval-mode BatchNorm as one pass of lt's kernel, with the same gradient autodiff gives the tf-op path. */
 function nativeEvalBatchNorm<T extends tf.Tensor2D | tf.Tensor4D>(x: T, params: BatchNormParams, epsilon: number, axes: number[]): T {
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [input, gamma, beta, save] = args as [tf.Tensor, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
     save([input, gamma]);
     return {
       value: tf.engine().runKernel(
-        NativeKernelName.batchNormEval,
+        LtKernel.batchNormEval,
         { x: input, gamma, beta, runningMean: params.runningMean, runningVar: params.runningVar },
         { epsilon },
       ) as tf.Tensor,

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { NativeKernelName, nativeKernelsActive } from '../backend/kernels/native.js';
+import { LtKernel, ltKernelActive, type LtKernelName } from './ltKernels.js';
 import { LtError } from '../errors.js';
 import { gradientsRecording } from './tape.js';
 
@@ -107,6 +107,14 @@ function paddedConv(
 }
 
 /**
+ * Whether the active backend is wasm with lt's kernels `names` ready. The routing below (which shapes take which
+ * kernel) was measured on wasm, so another backend that registers the same kernels does not inherit it.
+ */
+function onWasm(...names: LtKernelName[]): boolean {
+  return tf.getBackend() === 'wasm' && names.every(ltKernelActive);
+}
+
+/**
  * ∂L/∂x as a stride-1 convolution of the zero-interleaved, padded upstream gradient with the spatially
  * rotated, in/out-swapped kernel (the "full" correlation written with forward ops only).
  */
@@ -114,12 +122,12 @@ function inputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, g: Geometry): tf.Te
   if (winograd(g)) {
     // With stride 1 and padding 1 on every side, dx is the same 3×3 "same" convolution of dy by the rotated kernel
     // with its channel axes swapped, so it takes the Winograd kernel too (which rotates the filter as it reads it).
-    return tf.engine().runKernel(NativeKernelName.conv2DWinograd, { x: dy, filter }, { inputGradient: true }) as tf.Tensor4D;
+    return tf.engine().runKernel(LtKernel.conv2DWinograd, { x: dy, filter }, { inputGradient: true }) as tf.Tensor4D;
   }
-  if (g.inChannels % 4 === 0 && nativeKernelsActive()) {
+  if (g.inChannels % 4 === 0 && onWasm(LtKernel.conv2DInputGrad)) {
     // lt's wasm kernel scatters dy·Wᵀ straight into dx: no zero-interleaving for strides, no rotated kernel.
     const xShape = [g.batch, g.inHeight, g.inWidth, g.inChannels];
-    return tf.engine().runKernel(NativeKernelName.conv2DInputGrad, { dy, filter }, { xShape, stride: g.stride, padTop: g.padTop, padLeft: g.padLeft }) as tf.Tensor4D;
+    return tf.engine().runKernel(LtKernel.conv2DInputGrad, { dy, filter }, { xShape, stride: g.stride, padTop: g.padTop, padLeft: g.padLeft }) as tf.Tensor4D;
   }
   const spread = zeroInterleave(dy, g.stride);
   // Output row i of the valid conv reads padded rows i..i+kh−1; row i must be input row i, which sits at
@@ -145,11 +153,11 @@ function filterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, g: Geometry): tf.Tensor
   // The layers whose forward and dx run on Winograd F(2×2, 3×3) take its transpose F(3×3, 2×2) for dW: bench/kernels.ts
   // measured it faster than the direct kernel on 1 and 2 threads on every such layer at batch 64, 32²×16→16 to
   // 4²×512→512 (bench/FMA.md).
-  if (winograd(g)) return tf.engine().runKernel(NativeKernelName.conv2DWinogradFilterGrad, { x, dy }, {}) as tf.Tensor4D;
-  if (nativeKernelsActive()) {
+  if (winograd(g)) return tf.engine().runKernel(LtKernel.conv2DWinogradFilterGrad, { x, dy }, {}) as tf.Tensor4D;
+  if (onWasm(LtKernel.conv2DFilterGrad)) {
     // lt's wasm kernel: the same sum as a direct NHWC loop nest, no transposes, no whole-map kernel.
     const filterShape = [g.kernelHeight, g.kernelWidth, g.inChannels, g.outChannels];
-    return tf.engine().runKernel(NativeKernelName.conv2DFilterGrad, { x, dy }, { filterShape, stride: g.stride, padTop: g.padTop, padLeft: g.padLeft }) as tf.Tensor4D;
+    return tf.engine().runKernel(LtKernel.conv2DFilterGrad, { x, dy }, { filterShape, stride: g.stride, padTop: g.padTop, padLeft: g.padLeft }) as tf.Tensor4D;
   }
   // Keep exactly the rows and columns the forward pass read: (out−1)·s + k of the padded input.
   const bottom = (g.outHeight - 1) * g.stride + g.kernelHeight - g.inHeight - g.padTop;
@@ -167,7 +175,7 @@ function filterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, g: Geometry): tf.Tensor
  * weights per tap outgrow the caches that XNNPACK's packed GEMM blocks for (bench/FMA.md).
  */
 function nativeForward(g: Geometry): boolean {
-  return g.outChannels % 4 === 0 && g.inChannels >= 8 && g.inChannels * g.outChannels <= 256 * 256 && nativeKernelsActive();
+  return g.outChannels % 4 === 0 && g.inChannels >= 8 && g.inChannels * g.outChannels <= 256 * 256 && onWasm(LtKernel.conv2D);
 }
 
 /**
@@ -187,16 +195,16 @@ function winograd(g: Geometry): boolean {
     g.stride === 1 &&
     pads.every((p) => p === 1) &&
     channels.every((c) => c % 4 === 0 && c >= 16 && c <= 512) &&
-    nativeKernelsActive()
+    onWasm(LtKernel.conv2DWinograd, LtKernel.conv2DWinogradFilterGrad)
   );
 }
 
 /** The forward convolution: lt's wasm kernels where winograd/nativeForward say they are faster, XNNPACK (or tfjs's) otherwise. */
 function forward(x: tf.Tensor4D, filter: tf.Tensor4D, g: Geometry, strides: number, pad: Conv2DPad): tf.Tensor4D {
-  if (winograd(g)) return tf.engine().runKernel(NativeKernelName.conv2DWinograd, { x, filter }, {}) as tf.Tensor4D;
+  if (winograd(g)) return tf.engine().runKernel(LtKernel.conv2DWinograd, { x, filter }, {}) as tf.Tensor4D;
   if (!nativeForward(g)) return tf.conv2d(x, filter, strides, pad);
   const outShape = [g.batch, g.outHeight, g.outWidth, g.outChannels];
-  return tf.engine().runKernel(NativeKernelName.conv2D, { x, filter }, { outShape, stride: g.stride, padTop: g.padTop, padLeft: g.padLeft }) as tf.Tensor4D;
+  return tf.engine().runKernel(LtKernel.conv2D, { x, filter }, { outShape, stride: g.stride, padTop: g.padTop, padLeft: g.padLeft }) as tf.Tensor4D;
 }
 
 /**
@@ -263,11 +271,11 @@ export type Conv2DActivation = 'relu' | 'linear';
 export function conv2dBiasActivation(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D, strides: number, pad: Conv2DPad, activation: Conv2DActivation): tf.Tensor4D {
   const g = geometry(x.shape, filter.shape, strides, pad);
   if (gradientsRecording()) return tf.fused.conv2d({ x, filter, strides, pad, bias, activation });
-  if (winograd(g)) return tf.engine().runKernel(NativeKernelName.conv2DWinograd, { x, filter, bias }, { relu: activation === 'relu' }) as tf.Tensor4D;
+  if (winograd(g)) return tf.engine().runKernel(LtKernel.conv2DWinograd, { x, filter, bias }, { relu: activation === 'relu' }) as tf.Tensor4D;
   if (!nativeForward(g)) return tf.fused.conv2d({ x, filter, strides, pad, bias, activation });
   const outShape = [g.batch, g.outHeight, g.outWidth, g.outChannels];
   return tf.engine().runKernel(
-    NativeKernelName.conv2D,
+    LtKernel.conv2D,
     { x, filter, bias },
     { outShape, stride: g.stride, padTop: g.padTop, padLeft: g.padLeft, relu: activation === 'relu' },
   ) as tf.Tensor4D;

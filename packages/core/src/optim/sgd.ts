@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { NativeKernelName, nativeKernelsActive } from '../backend/kernels/native.js';
+import { LtKernel, ltKernelActive } from '../ops/ltKernels.js';
 import type { NamedVariable } from '../types/model.js';
 
 /** SGD hyper-parameters. */
@@ -26,7 +26,7 @@ export class Sgd {
    * variable name, as tf.variableGrads returns them.
    */
   step(grads: tf.NamedTensorMap, lr: number): void {
-    const fused = this.options.momentum !== 0 && nativeKernelsActive();
+    const fused = this.options.momentum !== 0 && ltKernelActive(LtKernel.sgdMomentum);
     tf.tidy(() => {
       for (const { name, variable, lrMultiplier = 1 } of this.parameters) {
         const grad = grads[variable.name];
@@ -55,12 +55,12 @@ export class Sgd {
     variable.assign(tf.sub(variable, tf.mul(update, lr)));
   }
 
-  /** The same update as one pass of lt's wasm kernel over parameter, gradient and buffer (kernels.c). */
+  /** The same update as one pass of lt's LtSgdMomentum kernel over parameter, gradient and buffer. */
   private fusedUpdate(name: string, variable: tf.Variable, grad: tf.Tensor, lr: number): void {
     const { momentum, weightDecay } = this.options;
     const buffer = this.buffers.get(name);
     const [param, nextBuffer] = tf.engine().runKernel(
-      NativeKernelName.sgdMomentum,
+      LtKernel.sgdMomentum,
       { param: variable, grad, buffer: buffer ?? grad },
       { lr, momentum, weightDecay, first: buffer === undefined },
     ) as tf.Tensor[];

@@ -3,8 +3,8 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from './select.js';
-import { installThreadedWasm, MAX_WASM_THREADS, resolveWasmThreads, restoreStockWasmBackend } from './wasmThreads.js';
+import { setWasmBackend } from './backend.js';
+import { installThreadedWasm, MAX_WASM_THREADS, resolveWasmThreads, restoreStockWasmBackend } from './threads.js';
 
 const cores = availableParallelism();
 const expectedThreads = Math.min(cores, MAX_WASM_THREADS);
@@ -57,8 +57,8 @@ describe('the threaded wasm backend', () => {
   });
 
   it('runs every core by default, read back from the backend, without leaving a Worker global', async () => {
-    const info = await selectBackend('wasm');
-    expect(info).toEqual({ name: 'wasm', threads: expectedThreads, package: '@tensorflow/tfjs-backend-wasm' });
+    const info = await setWasmBackend();
+    expect(info).toEqual({ threads: expectedThreads });
     expect(tf.getBackend()).toBe('wasm');
     expect('Worker' in globalThis).toBe(false);
   });
@@ -80,13 +80,13 @@ describe('the threaded wasm backend', () => {
     const threaded = compute();
 
     // Threads are fixed once the backend has started: asking for one thread now says so.
-    const again = await selectBackend('wasm', { threads: 1 });
+    const again = await setWasmBackend({ threads: 1 });
     expect(again.threads).toBe(expectedThreads);
     if (expectedThreads > 1) expect(again.threadsFallback).toMatch(/already runs \d+ threads/);
 
     restoreStockWasmBackend();
-    const single = await selectBackend('wasm', { threads: 1 });
-    expect(single).toEqual({ name: 'wasm', threads: 1, package: '@tensorflow/tfjs-backend-wasm' });
+    const single = await setWasmBackend({ threads: 1 });
+    expect(single).toEqual({ threads: 1 });
     const reference = compute();
     for (const key of ['conv', 'product'] as const) {
       expect(threaded[key].length).toBe(reference[key].length);
@@ -100,8 +100,8 @@ describe('the threaded wasm backend', () => {
 });
 
 describe('a process on the threaded wasm backend', () => {
-  const fixture = fileURLToPath(new URL('./wasmThreads.fixture.ts', import.meta.url));
-  const root = fileURLToPath(new URL('../../../../', import.meta.url));
+  const fixture = fileURLToPath(new URL('./threads.fixture.ts', import.meta.url));
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
   const run = (env: NodeJS.ProcessEnv, ...args: string[]) =>
     new Promise<{ code: number | null; killed: boolean; stdout: string; stderr: string }>((resolve) => {
       const child = execFile(
@@ -117,7 +117,7 @@ describe('a process on the threaded wasm backend', () => {
     const result = await run(env);
     expect(result.killed, result.stderr).toBe(false);
     expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ name: 'wasm', threads: expectedThreads, workerGlobal: false });
+    expect(JSON.parse(result.stdout)).toMatchObject({ backend: 'wasm', threads: expectedThreads, workerGlobal: false });
   });
 
   it('runs one thread with LT_WASM_THREADS=1, whatever the code asks for', async () => {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PLAIN_FMA_WASM, PLAIN_WASM, SHARED_FMA_WASM, SHARED_WASM } from './kernels.wasm.js';
 
-const root = fileURLToPath(new URL('../../../../../', import.meta.url));
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
 
 describe('committed native kernels', () => {
   it('kernels.wasm.ts is exactly what scripts/build-wasm-kernels.sh builds from kernels.c (needs clang + lld)', () => {
@@ -14,7 +14,7 @@ describe('committed native kernels', () => {
     try {
       const out = join(dir, 'kernels.wasm.ts');
       execFileSync('bash', [join(root, 'scripts/build-wasm-kernels.sh'), out], { stdio: 'pipe' });
-      const committed = readFileSync(join(root, 'packages/core/src/backend/native/kernels.wasm.ts'), 'utf8');
+      const committed = readFileSync(join(root, 'packages/backend-wasm/src/native/kernels.wasm.ts'), 'utf8');
       // Compare without a diff of 30 kB of base64 in the failure message.
       expect(readFileSync(out, 'utf8') === committed, 'kernels.wasm.ts is stale: run scripts/build-wasm-kernels.sh and commit it').toBe(true);
     } finally {

@@ -1,14 +1,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { selectBackend } from '../../index.js';
+import '@tensorflow/tfjs-backend-cpu';
+import { setWasmBackend } from '../backend.js';
 
 describe('wasm Identity (shared buffer)', () => {
   afterAll(async () => {
-    await selectBackend('cpu');
+    await tf.setBackend('cpu');
   });
 
   it('clones without copying, and a clone outlives its original with the right values', async () => {
-    await selectBackend('wasm');
+    await setWasmBackend();
     const x = tf.tensor1d([1, 2, 3, 4]);
     const backend = tf.backend() as unknown as { numDataIds(): number };
     const ids = backend.numDataIds();

@@ -25,7 +25,6 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { LtError } from '../errors.js';
 
 /** Environment variable that overrides the thread count of the `wasm` backend: `1` opts out, `auto` or N. */
 export const WASM_THREADS_ENV = 'LT_WASM_THREADS';
@@ -40,6 +39,7 @@ const WASM_PRIORITY = 2;
 /** How many threads the wasm backend should run: a positive integer or `auto` (every core, at most 8). */
 export type WasmThreads = number | 'auto';
 
+/** The thread count `resolveWasmThreads` settled on. */
 export interface ThreadsRequest {
   readonly threads: number;
   /** Why `threads` differs from what was asked (a cap), if it does. */
@@ -49,7 +49,7 @@ export interface ThreadsRequest {
 function parseThreads(value: WasmThreads, source: string): WasmThreads {
   if (value === 'auto') return value;
   if (typeof value === 'number' && Number.isInteger(value) && value >= 1) return value;
-  throw new LtError('BACKEND_THREADS_INVALID', `${source} must be 'auto' or a positive integer, got '${String(value)}'`);
+  throw new RangeError(`${source} must be 'auto' or a positive integer, got '${String(value)}'`);
 }
 
 /**
@@ -160,6 +160,7 @@ export function activeWasmThreads(): number {
   return typeof count === 'number' && count > 0 ? count : 1;
 }
 
+/** Test hooks of `installThreadedWasm`. */
 export interface ThreadedWasmTestOptions {
   /** Replaces the pthread worker script (tests use it to make the threaded start fail). */
   readonly workerScript?: string;

@@ -1,29 +1,49 @@
 // tfjs kernels for 'wasm' that run lt's own SIMD code (native/kernels.c) on the backend's memory. They are only
-// reached through the ops that check `nativeKernelsActive()` first, so plain tfjs-backend-wasm and the cpu backend
-// keep their tf-op paths.
+// reached through callers that check `wasmKernelsReady()` first (lt's core ops), so plain tfjs-backend-wasm and the
+// cpu backend keep their tf-op paths.
 import { getBackend, getKernel, backend as activeBackend, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { KernelComposer } from './compose.js';
 import { nativeKernelsFor, type NativeRuntime, type WasmBackendLike } from '../native/load.js';
 
-/** Kernel names of lt's native wasm kernels (tf.engine().runKernel). */
-export const NativeKernelName = {
+/**
+ * Kernel names of lt's native wasm kernels (tf.engine().runKernel), each with its contract: every input float32 and
+ * NHWC, filters [kh, kw, ci, co]; `?` marks an optional input or attribute. Another backend that registers one of
+ * these names must keep the same contract.
+ */
+export const WasmKernelName = {
+  /** {param, grad, buffer}, {lr, momentum, weightDecay, first} → [param', buffer'] (buffer ignored when `first`). */
   sgdMomentum: 'LtSgdMomentum',
+  /**
+   * {x [..., c], gamma, beta, runningMean, runningVar, residual?}, {epsilon, momentum, relu?} → [y, mean, rstd,
+   * runningMean', runningVar']: the batch statistics over every axis but the last; `residual` is added and `relu`
+   * applied after the normalisation, in the same pass.
+   */
   batchNormTrain: 'LtBatchNormTrain',
+  /** {dy, x, mean, rstd, gamma, y?}, {} → [dx, dGamma, dBeta]; with `y` (a fused ReLU's output) dy counts where y > 0. */
   batchNormGrad: 'LtBatchNormGrad',
+  /** {x, gamma, beta, runningMean, runningVar}, {epsilon} → y, normalised with the running statistics. */
   batchNormEval: 'LtBatchNormEval',
+  /** {x, dy}, {filterShape, stride, padTop, padLeft} → dW of a convolution (one stride for both axes). */
   conv2DFilterGrad: 'LtConv2DFilterGrad',
+  /** {dy, filter}, {xShape, stride, padTop, padLeft} → dx of a convolution; input channels in multiples of 4. */
   conv2DInputGrad: 'LtConv2DInputGrad',
+  /** {x, filter, bias?}, {outShape, stride, padTop, padLeft, relu?} → y; output channels in multiples of 4. */
   conv2D: 'LtConv2D',
+  /**
+   * {x, filter, bias?}, {relu?, inputGradient?} → y of a 3×3, stride-1, padding-1 convolution by Winograd, channels
+   * in multiples of 4; with `inputGradient`, x is dy and `filter` the layer's own, and the result is dx.
+   */
   conv2DWinograd: 'LtConv2DWinograd',
+  /** {x, dy}, {} → dW [3, 3, ci, co] of a 3×3, stride-1, padding-1 convolution by Winograd; channels in multiples of 4. */
   conv2DWinogradFilterGrad: 'LtConv2DWinogradFilterGrad',
 } as const;
 
 /**
- * Whether the active backend is wasm with lt's native kernels registered (selectBackend does that) and loaded into
- * its memory; a plain tfjs-backend-wasm set up without selectBackend keeps the tf-op paths.
+ * Whether the active backend is wasm with lt's native kernels registered (registerWasmTrainingKernels or
+ * setWasmBackend) and loaded into its memory; a plain tfjs-backend-wasm set up without them keeps the tf-op paths.
  */
-export function nativeKernelsActive(): boolean {
-  return getBackend() === 'wasm' && getKernel(NativeKernelName.sgdMomentum, 'wasm') !== undefined && nativeKernelsFor(activeBackend()) !== undefined;
+export function wasmKernelsReady(): boolean {
+  return getBackend() === 'wasm' && getKernel(WasmKernelName.sgdMomentum, 'wasm') !== undefined && nativeKernelsFor(activeBackend()) !== undefined;
 }
 
 type Call = (native: NativeRuntime, backend: WasmBackendLike, inputs: Record<string, TensorInfo>, attrs: Record<string, unknown>) => TensorInfo | TensorInfo[];
@@ -61,7 +81,7 @@ function split(size: number, parts: number, align: number): Array<[number, numbe
 const at = (backend: WasmBackendLike, info: TensorInfo) => backend.getMemoryOffset(info.dataId);
 const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
-const sgdMomentum = config(NativeKernelName.sgdMomentum, (native, backend, { param, grad, buffer }, attrs) => {
+const sgdMomentum = config(WasmKernelName.sgdMomentum, (native, backend, { param, grad, buffer }, attrs) => {
   const { lr, momentum, weightDecay, first } = attrs as { lr: number; momentum: number; weightDecay: number; first: boolean };
   const newParam = backend.makeOutput(param.shape, 'float32');
   const newBuffer = backend.makeOutput(param.shape, 'float32');
@@ -101,7 +121,7 @@ function batchNormPasses(
 
 // Attribute `relu`: y = max(BatchNorm(x), 0) in the same pass (conv → BatchNorm → ReLU); optional input `residual`
 // (x's shape) is added before the ReLU (a residual block's BatchNorm, shortcut and ReLU in one pass).
-const batchNormTrain = config(NativeKernelName.batchNormTrain, (native, backend, { x, gamma, beta, runningMean, runningVar, residual }, attrs) => {
+const batchNormTrain = config(WasmKernelName.batchNormTrain, (native, backend, { x, gamma, beta, runningMean, runningVar, residual }, attrs) => {
   const { epsilon, momentum, relu } = attrs as { epsilon: number; momentum: number; relu?: boolean };
   const c = x.shape[x.shape.length - 1];
   const m = sizeOf(x.shape) / c;
@@ -121,7 +141,7 @@ const batchNormTrain = config(NativeKernelName.batchNormTrain, (native, backend,
   return [y, mean, rstd, newMean, newVar];
 });
 
-const batchNormEval = config(NativeKernelName.batchNormEval, (native, backend, { x, gamma, beta, runningMean, runningVar }, attrs) => {
+const batchNormEval = config(WasmKernelName.batchNormEval, (native, backend, { x, gamma, beta, runningMean, runningVar }, attrs) => {
   const { epsilon } = attrs as { epsilon: number };
   const c = x.shape[x.shape.length - 1];
   const y = backend.makeOutput(x.shape, 'float32');
@@ -132,7 +152,7 @@ const batchNormEval = config(NativeKernelName.batchNormEval, (native, backend, {
 });
 
 // Optional input `y`, the output of a BatchNorm with its ReLU fused: dy counts only where y > 0.
-const batchNormGrad = config(NativeKernelName.batchNormGrad, (native, backend, { dy, x, mean, rstd, gamma, y }) => {
+const batchNormGrad = config(WasmKernelName.batchNormGrad, (native, backend, { dy, x, mean, rstd, gamma, y }) => {
   const mask = y === undefined ? 0 : at(backend, y);
   const c = x.shape[x.shape.length - 1];
   const m = sizeOf(x.shape) / c;
@@ -151,7 +171,7 @@ const batchNormGrad = config(NativeKernelName.batchNormGrad, (native, backend, {
   return [dx, dGamma, dBeta];
 });
 
-const conv2DFilterGrad = config(NativeKernelName.conv2DFilterGrad, (native, backend, { x, dy }, attrs) => {
+const conv2DFilterGrad = config(WasmKernelName.conv2DFilterGrad, (native, backend, { x, dy }, attrs) => {
   const { filterShape, stride, padTop, padLeft } = attrs as { filterShape: [number, number, number, number]; stride: number; padTop: number; padLeft: number };
   const [n, ih, iw, ci] = x.shape;
   const [, oh, ow, co] = dy.shape;
@@ -162,12 +182,12 @@ const conv2DFilterGrad = config(NativeKernelName.conv2DFilterGrad, (native, back
   return dw;
 });
 
-const conv2DInputGrad = config(NativeKernelName.conv2DInputGrad, (native, backend, { dy, filter }, attrs) => {
+const conv2DInputGrad = config(WasmKernelName.conv2DInputGrad, (native, backend, { dy, filter }, attrs) => {
   const { xShape, stride, padTop, padLeft } = attrs as { xShape: [number, number, number, number]; stride: number; padTop: number; padLeft: number };
   const [n, ih, iw, ci] = xShape;
   const [, oh, ow, co] = dy.shape;
   const [kh, kw] = filter.shape;
-  if (ci % 4 !== 0) throw new Error(`lt: ${NativeKernelName.conv2DInputGrad} needs input channels in multiples of 4, got ${ci}`);
+  if (ci % 4 !== 0) throw new Error(`lt: ${WasmKernelName.conv2DInputGrad} needs input channels in multiples of 4, got ${ci}`);
   // [kh, kw, ci, co] → [kh, kw, co, ci] so the kernel reads each output channel's weights as contiguous vectors.
   const k = new KernelComposer(backend, 'wasm');
   const wt = k.run('Transpose', { x: filter }, { perm: [0, 1, 3, 2] });
@@ -179,11 +199,11 @@ const conv2DInputGrad = config(NativeKernelName.conv2DInputGrad, (native, backen
 });
 
 // Optional `bias` [co] and attribute `relu`: y + bias (then max(·, 0)) in the same pass (evaluation forwards).
-const conv2D = config(NativeKernelName.conv2D, (native, backend, { x, filter, bias }, attrs) => {
+const conv2D = config(WasmKernelName.conv2D, (native, backend, { x, filter, bias }, attrs) => {
   const { outShape, stride, padTop, padLeft, relu } = attrs as { outShape: [number, number, number, number]; stride: number; padTop: number; padLeft: number; relu?: boolean };
   const [n, ih, iw, ci] = x.shape;
   const [kh, kw, , co] = filter.shape;
-  if (co % 4 !== 0) throw new Error(`lt: ${NativeKernelName.conv2D} needs output channels in multiples of 4, got ${co}`);
+  if (co % 4 !== 0) throw new Error(`lt: ${WasmKernelName.conv2D} needs output channels in multiples of 4, got ${co}`);
   const y = backend.makeOutput(outShape, 'float32');
   const common = [at(backend, x), at(backend, filter), at(backend, y), n, ih, iw, ci, outShape[1], outShape[2], co, kh, kw, stride, padTop, padLeft];
   // Threads take disjoint ranges of output rows (over all images), so a batch of one is split too.
@@ -205,14 +225,14 @@ const WINOGRAD_BLOCK = 32;
 // 3×3, stride 1, padding 1 by Winograd F(2×2, 3×3) (kernels.c conv2d_winograd); optional `bias` and `relu` as LtConv2D.
 // With `inputGradient`, x is dy and `filter` the layer's own [3, 3, ci, co], and the result is dx [n, h, w, ci] (the
 // kernel rotates and transposes the filter as it transforms it).
-const conv2DWinograd = config(NativeKernelName.conv2DWinograd, (native, backend, { x, filter, bias }, attrs) => {
+const conv2DWinograd = config(WasmKernelName.conv2DWinograd, (native, backend, { x, filter, bias }, attrs) => {
   const { relu, inputGradient } = attrs as { relu?: boolean; inputGradient?: boolean };
   const [n, h, w, ci] = x.shape;
   const [kh, kw, filterIn, filterOut] = filter.shape;
   const co = inputGradient === true ? filterIn : filterOut;
-  if ((inputGradient === true ? filterOut : filterIn) !== ci) throw new Error(`lt: ${NativeKernelName.conv2DWinograd}: filter [${filter.shape.join(', ')}] does not fit ${ci} input channels`);
-  if (kh !== 3 || kw !== 3) throw new Error(`lt: ${NativeKernelName.conv2DWinograd} needs a 3×3 filter, got ${kh}×${kw}`);
-  if (ci % 4 !== 0 || co % 4 !== 0) throw new Error(`lt: ${NativeKernelName.conv2DWinograd} needs channels in multiples of 4, got ${ci} → ${co}`);
+  if ((inputGradient === true ? filterOut : filterIn) !== ci) throw new Error(`lt: ${WasmKernelName.conv2DWinograd}: filter [${filter.shape.join(', ')}] does not fit ${ci} input channels`);
+  if (kh !== 3 || kw !== 3) throw new Error(`lt: ${WasmKernelName.conv2DWinograd} needs a 3×3 filter, got ${kh}×${kw}`);
+  if (ci % 4 !== 0 || co % 4 !== 0) throw new Error(`lt: ${WasmKernelName.conv2DWinograd} needs channels in multiples of 4, got ${ci} → ${co}`);
   const block = WINOGRAD_BLOCK;
   const y = backend.makeOutput([n, h, w, co], 'float32');
   const tiles = n * Math.ceil(h / 2) * Math.ceil(w / 2);
@@ -264,11 +284,11 @@ function winogradGradSpans(tiles: number, ci: number, co: number): number {
 // [n, h, w, co] by Winograd F(3×3, 2×2) (kernels.c winograd_filter_grad, then winograd_filter_grad_sum). Threads take
 // disjoint ranges of the fixed spans of tiles, or, with fewer spans than threads, each span's output channels in
 // blocks of 8; each part has its own scratch for a block's transformed tiles and a run's sums.
-const conv2DWinogradFilterGrad = config(NativeKernelName.conv2DWinogradFilterGrad, (native, backend, { x, dy }) => {
+const conv2DWinogradFilterGrad = config(WasmKernelName.conv2DWinogradFilterGrad, (native, backend, { x, dy }) => {
   const [n, h, w, ci] = x.shape;
   const co = dy.shape[3];
-  if (dy.shape[0] !== n || dy.shape[1] !== h || dy.shape[2] !== w) throw new Error(`lt: ${NativeKernelName.conv2DWinogradFilterGrad}: dy [${dy.shape.join(', ')}] does not fit x [${x.shape.join(', ')}]`);
-  if (ci % 4 !== 0 || co % 4 !== 0) throw new Error(`lt: ${NativeKernelName.conv2DWinogradFilterGrad} needs channels in multiples of 4, got ${ci} → ${co}`);
+  if (dy.shape[0] !== n || dy.shape[1] !== h || dy.shape[2] !== w) throw new Error(`lt: ${WasmKernelName.conv2DWinogradFilterGrad}: dy [${dy.shape.join(', ')}] does not fit x [${x.shape.join(', ')}]`);
+  if (ci % 4 !== 0 || co % 4 !== 0) throw new Error(`lt: ${WasmKernelName.conv2DWinogradFilterGrad} needs channels in multiples of 4, got ${ci} → ${co}`);
   const block = WINOGRAD_GRAD_BLOCK;
   const dw = backend.makeOutput([3, 3, ci, co], 'float32');
   const tiles = n * Math.ceil(h / 2) * Math.ceil(w / 2);

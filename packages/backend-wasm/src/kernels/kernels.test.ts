@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-// The package entry registers every tfjs-core gradient, as a user's import of @lt/core does.
-import { selectBackend } from '../../index.js';
-import { expectClose, onBoth } from './parity.test-util.js';
+import { setWasmBackend } from '../backend.js';
+import { expectClose, onBoth } from '../../../../test/support/wasmParity.js';
 
 describe('wasm training kernels', () => {
   beforeAll(async () => {
-    await selectBackend('wasm');
+    await setWasmBackend();
   });
   afterAll(async () => {
-    await selectBackend('cpu');
+    await tf.setBackend('cpu');
   });
 
   const cases: Array<[string, number[], number[], 1 | 2, 'same' | 'valid' | number]> = [
@@ -64,7 +63,7 @@ describe('wasm training kernels', () => {
   });
 
   it('leaves no intermediate tensors behind', async () => {
-    await selectBackend('wasm');
+    await setWasmBackend();
     const x = tf.randomNormal([1, 5, 5, 2], 0, 1, 'float32', 5);
     const w = tf.randomNormal([3, 3, 2, 2], 0, 1, 'float32', 6);
     const run = () => {
