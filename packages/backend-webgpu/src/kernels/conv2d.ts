@@ -1,0 +1,349 @@
+// Convolution as tiled implicit GEMM: no im2col buffer, no padded or transposed copies. Each workgroup of 16×16
+// threads computes a 64×64 tile of C = A·B, each thread a 4×4 block (rows ty + 16i, columns tx + 16j, so a warp's
+// shared-memory reads and global stores are consecutive), staging K through workgroup memory 16 at a time. The
+// three kernels differ only in how A, B and C map onto the NHWC tensors. The filter binds as `w` ('filter' is a
+// reserved word in WGSL). All sizes travel as uniforms, so one
+// pipeline per kernel (and epilogue) serves every layer.
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { cover, dispatch, output, type Uniform } from '../dispatch.js';
+import { webgpuKernel } from './kernel.js';
+import { WebGPUKernelName } from './names.js';
+
+/** Rows (M) and columns (N) of C per workgroup. */
+const TILE = 64;
+/** K per staging step. */
+const DEPTH = 16;
+/** Workgroups the filter gradient aims for (split-K): enough to occupy a large GPU, decided by the shape alone. */
+const TARGET_WORKGROUPS = 256;
+/** The least K one split of the filter gradient takes, so the partial sums stay a small fraction of the work. */
+const MIN_SPLIT_K = 256;
+
+// A type literal, not an interface: it must be comparable with the kernel's Record<string, unknown> attrs.
+type ConvAttrs = {
+  stride: number;
+  padTop: number;
+  padLeft: number;
+  groups?: number;
+};
+
+const SHARED = `
+var<workgroup> As: array<array<f32, ${TILE}>, ${DEPTH}>;
+var<workgroup> Bs: array<array<f32, ${TILE}>, ${DEPTH}>;`;
+
+// The tile product after each staging step; the barriers fence the stores before it and the next step's after it.
+const MULTIPLY = `
+    workgroupBarrier();
+    for (var kk = 0; kk < ${DEPTH}; kk++) {
+      var a: array<f32, 4>;
+      var b: array<f32, 4>;
+      for (var i = 0; i < 4; i++) {
+        a[i] = As[kk][ty + 16 * i];
+        b[i] = Bs[kk][tx + 16 * i];
+      }
+      for (var i = 0; i < 4; i++) {
+        for (var j = 0; j < 4; j++) { acc[i][j] = fma(a[i], b[j], acc[i][j]); }
+      }
+    }
+    workgroupBarrier();`;
+
+// Grids are flat tile counts folded over x and y (cover), so the entry point recovers the tile's linear index.
+const ENTRY = `
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let tile = i32(wid.x + wid.y * nwg.x);
+  if (tile >= u.tiles) { return; }
+  let t = i32(lid);
+  let tx = t % 16;
+  let ty = t / 16;
+  var acc: array<array<f32, 4>, 4>;`;
+
+// y[m, g·cog + o] = Σ_k A[m, k]·B[k, o]: m = (b, oy, ox), k = (ky, kx, c) over group g's cig input channels, so B is
+// the filter as stored. A's loads run along k (consecutive channels of one pixel), B's along o.
+const forwardBody = (bias: boolean, relu: boolean) => `${SHARED}
+${ENTRY}
+  let mt = tile % u.mTiles;
+  let nt = (tile / u.mTiles) % u.nTiles;
+  let g = tile / (u.mTiles * u.nTiles);
+  let M = u.n * u.oh * u.ow;
+  let K = u.kh * u.kw * u.cig;
+  var base: array<i32, 4>;
+  var top: array<i32, 4>;
+  var left: array<i32, 4>;
+  for (var i = 0; i < 4; i++) {
+    let m = mt * ${TILE} + ty + 16 * i;
+    let b = m / (u.oh * u.ow);
+    let r = m % (u.oh * u.ow);
+    base[i] = select(-1, b * u.ih, m < M);
+    top[i] = (r / u.ow) * u.stride - u.padTop;
+    left[i] = (r % u.ow) * u.stride - u.padLeft;
+  }
+  let bn = nt * ${TILE} + t % ${TILE};
+  for (var k0 = 0; k0 < K; k0 += ${DEPTH}) {
+    let k = k0 + tx;
+    let c = k % u.cig;
+    let tap = k / u.cig;
+    let ky = tap / u.kw;
+    let kx = tap % u.kw;
+    for (var i = 0; i < 4; i++) {
+      let iy = top[i] + ky;
+      let ix = left[i] + kx;
+      var v = 0.0;
+      if (k < K && base[i] >= 0 && iy >= 0 && iy < u.ih && ix >= 0 && ix < u.iw) {
+        v = x[((base[i] + iy) * u.iw + ix) * u.ci + g * u.cig + c];
+      }
+      As[tx][ty + 16 * i] = v;
+    }
+    for (var i = 0; i < 4; i++) {
+      let kb = k0 + t / ${TILE} + 4 * i;
+      var v = 0.0;
+      if (kb < K && bn < u.cog) { v = w[kb * u.co + g * u.cog + bn]; }
+      Bs[t / ${TILE} + 4 * i][t % ${TILE}] = v;
+    }
+${MULTIPLY}
+  }
+  for (var i = 0; i < 4; i++) {
+    let m = mt * ${TILE} + ty + 16 * i;
+    for (var j = 0; j < 4; j++) {
+      let o = nt * ${TILE} + tx + 16 * j;
+      if (m < M && o < u.cog) {
+        var v = acc[i][j]${bias ? ' + bias[g * u.cog + o]' : ''};
+        ${relu ? 'v = max(v, 0.0);' : ''}
+        y[m * u.co + g * u.cog + o] = v;
+      }
+    }
+  }
+}`;
+
+// dx[b, y, x, g·cig + c] = Σ dy[b, oy, ox, g·cog + o]·W[ky, kx, c, g·cog + o] over y + padTop = oy·stride + ky. The
+// pixels split into stride² phases by (y + padTop) mod stride and (x + padLeft) mod stride; within a phase only the taps
+// ky ≡ (y + padTop) mod stride contribute, so each phase is a dense GEMM over its own taps (none skipped at run
+// time): M = the phase's pixels, N = cig, K = its taps × cog. A phase with no taps writes zeros.
+const inputGradBody = `${SHARED}
+${ENTRY}
+  let mt = tile % u.mTiles;
+  let nt = (tile / u.mTiles) % u.nTiles;
+  let g = (tile / (u.mTiles * u.nTiles)) % u.groups;
+  let phase = tile / (u.mTiles * u.nTiles * u.groups);
+  let s = u.stride;
+  let ry = phase / s;
+  let rx = phase % s;
+  let y0 = ((ry - u.padTop) % s + s) % s;
+  let x0 = ((rx - u.padLeft) % s + s) % s;
+  let hp = select(0, (u.ih - y0 + s - 1) / s, u.ih > y0);
+  let wp = select(0, (u.iw - x0 + s - 1) / s, u.iw > x0);
+  let khp = select(0, (u.kh - ry + s - 1) / s, u.kh > ry);
+  let kwp = select(0, (u.kw - rx + s - 1) / s, u.kw > rx);
+  let M = u.n * hp * wp;
+  if (mt * ${TILE} >= M) { return; }
+  let K = khp * kwp * u.cog;
+  var base: array<i32, 4>;
+  var oy0: array<i32, 4>;
+  var ox0: array<i32, 4>;
+  var pixel: array<i32, 4>;
+  for (var i = 0; i < 4; i++) {
+    let m = mt * ${TILE} + ty + 16 * i;
+    let b = m / max(hp * wp, 1);
+    let r = m % max(hp * wp, 1);
+    let py = y0 + (r / wp) * s;
+    let px = x0 + (r % wp) * s;
+    base[i] = select(-1, b * u.oh, m < M);
+    oy0[i] = (py + u.padTop - ry) / s;
+    ox0[i] = (px + u.padLeft - rx) / s;
+    pixel[i] = (b * u.ih + py) * u.iw + px;
+  }
+  for (var k0 = 0; k0 < K; k0 += ${DEPTH}) {
+    let k = k0 + tx;
+    let o = k % u.cog;
+    let tap = k / u.cog;
+    let jy = tap / max(kwp, 1);
+    let jx = tap % max(kwp, 1);
+    for (var i = 0; i < 4; i++) {
+      let oy = oy0[i] - jy;
+      let ox = ox0[i] - jx;
+      var v = 0.0;
+      if (k < K && base[i] >= 0 && oy >= 0 && oy < u.oh && ox >= 0 && ox < u.ow) {
+        v = dy[((base[i] + oy) * u.ow + ox) * u.co + g * u.cog + o];
+      }
+      As[tx][ty + 16 * i] = v;
+    }
+    let tap0 = ((ry + jy * s) * u.kw + rx + jx * s) * u.cig;
+    for (var i = 0; i < 4; i++) {
+      let c = nt * ${TILE} + ty + 16 * i;
+      var v = 0.0;
+      if (k < K && c < u.cig) { v = w[(tap0 + c) * u.co + g * u.cog + o]; }
+      Bs[tx][ty + 16 * i] = v;
+    }
+${MULTIPLY}
+  }
+  for (var i = 0; i < 4; i++) {
+    if (base[i] < 0) { continue; }
+    for (var j = 0; j < 4; j++) {
+      let c = nt * ${TILE} + tx + 16 * j;
+      if (c < u.cig) { dx[pixel[i] * u.ci + g * u.cig + c] = acc[i][j]; }
+    }
+  }
+}`;
+
+// dW[ky, kx, c, g·cog + o] = Σ_k A[m, k]·B[k, o]: m = (ky, kx, c), k = (b, oy, ox), B = dy as stored. K is every
+// output pixel of the batch, so it is split across workgroups (split-K); split s writes its sums to dw[s].
+const filterGradBody = `${SHARED}
+${ENTRY}
+  let mt = tile % u.mTiles;
+  let nt = (tile / u.mTiles) % u.nTiles;
+  let g = (tile / (u.mTiles * u.nTiles)) % u.groups;
+  let split = tile / (u.mTiles * u.nTiles * u.groups);
+  let M = u.kh * u.kw * u.cig;
+  let K = u.n * u.oh * u.ow;
+  let kBegin = split * u.splitK;
+  let kEnd = min(K, kBegin + u.splitK);
+  let am = mt * ${TILE} + t % ${TILE};
+  let c = am % u.cig;
+  let tap = am / u.cig;
+  let offY = tap / u.kw - u.padTop;
+  let offX = tap % u.kw - u.padLeft;
+  let bn = nt * ${TILE} + t % ${TILE};
+  for (var k0 = kBegin; k0 < kEnd; k0 += ${DEPTH}) {
+    for (var i = 0; i < 4; i++) {
+      let kk = t / ${TILE} + 4 * i;
+      let k = k0 + kk;
+      let b = k / (u.oh * u.ow);
+      let r = k % (u.oh * u.ow);
+      let iy = (r / u.ow) * u.stride + offY;
+      let ix = (r % u.ow) * u.stride + offX;
+      var v = 0.0;
+      if (k < kEnd && am < M && iy >= 0 && iy < u.ih && ix >= 0 && ix < u.iw) {
+        v = x[((b * u.ih + iy) * u.iw + ix) * u.ci + g * u.cig + c];
+      }
+      As[kk][t % ${TILE}] = v;
+      var d = 0.0;
+      if (k < kEnd && bn < u.cog) { d = dy[k * u.co + g * u.cog + bn]; }
+      Bs[kk][t % ${TILE}] = d;
+    }
+${MULTIPLY}
+  }
+  for (var i = 0; i < 4; i++) {
+    let m = mt * ${TILE} + ty + 16 * i;
+    for (var j = 0; j < 4; j++) {
+      let o = nt * ${TILE} + tx + 16 * j;
+      if (m < M && o < u.cog) { dw[split * M * u.co + m * u.co + g * u.cog + o] = acc[i][j]; }
+    }
+  }
+}`;
+
+// The splits summed in split order, so the result does not depend on scheduling.
+const REDUCE = 256;
+const reduceBody = `
+@compute @workgroup_size(${REDUCE})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = gid.x + gid.y * nwg.x * ${REDUCE}u;
+  if (i >= u.size) { return; }
+  var sum = 0.0;
+  for (var s = 0u; s < u.splits; s++) { sum += partial[s * u.size + i]; }
+  dw[i] = sum;
+}`;
+
+const ceil = (a: number, b: number) => Math.ceil(a / b);
+
+function groupsOf(attrs: ConvAttrs, ci: number, co: number): number {
+  const groups = attrs.groups ?? 1;
+  if (!Number.isInteger(groups) || groups < 1 || ci % groups !== 0 || co % groups !== 0) {
+    throw new Error(`lt: conv2d groups ${groups} must divide both ${ci} input and ${co} output channels`);
+  }
+  return groups;
+}
+
+function geometry(x: readonly number[], f: readonly number[], y: readonly number[], attrs: ConvAttrs, groups: number): Record<string, Uniform> {
+  const [n, ih, iw, ci] = x;
+  const [kh, kw] = f;
+  const [, oh, ow, co] = y;
+  const i32 = (v: number): Uniform => ['i32', v];
+  return {
+    n: i32(n), ih: i32(ih), iw: i32(iw), ci: i32(ci), oh: i32(oh), ow: i32(ow), co: i32(co), kh: i32(kh), kw: i32(kw),
+    stride: i32(attrs.stride), padTop: i32(attrs.padTop), padLeft: i32(attrs.padLeft),
+    groups: i32(groups), cig: i32(ci / groups), cog: i32(co / groups),
+  };
+}
+
+/** LtConv2D: inputs { x, filter, bias? }, attrs { outShape, stride, padTop, padLeft, relu?, groups? } → y in one dispatch. */
+export const conv2D = webgpuKernel(WebGPUKernelName.conv2D, (backend, { x, filter, bias }, attrs) => {
+  const a = attrs as ConvAttrs & { outShape: [number, number, number, number]; relu?: boolean };
+  const [n, oh, ow, co] = a.outShape;
+  const groups = groupsOf(a, x.shape[3], co);
+  const mTiles = ceil(n * oh * ow, TILE);
+  const nTiles = ceil(co / groups, TILE);
+  const tiles = mTiles * nTiles * groups;
+  const y = output(backend, a.outShape);
+  dispatch(backend, {
+    name: WebGPUKernelName.conv2D,
+    outputs: { y },
+    inputs: bias === undefined ? { x, w: filter } : { x, w: filter, bias },
+    uniforms: { ...geometry(x.shape, filter.shape, a.outShape, a, groups), mTiles: ['i32', mTiles], nTiles: ['i32', nTiles], tiles: ['i32', tiles] },
+    body: forwardBody(bias !== undefined, a.relu === true),
+    workgroups: cover(backend, tiles, 1),
+  });
+  return y;
+});
+
+/** LtConv2DInputGrad: inputs { dy, filter }, attrs { xShape, stride, padTop, padLeft, groups? } → dx in one dispatch. */
+export const conv2DInputGrad = webgpuKernel(WebGPUKernelName.conv2DInputGrad, (backend, { dy, filter }, attrs) => {
+  const a = attrs as ConvAttrs & { xShape: [number, number, number, number] };
+  const [n, ih, iw, ci] = a.xShape;
+  const groups = groupsOf(a, ci, dy.shape[3]);
+  const s = a.stride;
+  // Tiles for the largest phase; workgroups past a smaller phase's pixels return at once.
+  const mTiles = ceil(n * ceil(ih, s) * ceil(iw, s), TILE);
+  const nTiles = ceil(ci / groups, TILE);
+  const tiles = mTiles * nTiles * groups * s * s;
+  const dx = output(backend, a.xShape);
+  dispatch(backend, {
+    name: WebGPUKernelName.conv2DInputGrad,
+    outputs: { dx },
+    inputs: { dy, w: filter },
+    uniforms: { ...geometry(a.xShape, filter.shape, dy.shape, a, groups), mTiles: ['i32', mTiles], nTiles: ['i32', nTiles], tiles: ['i32', tiles] },
+    body: inputGradBody,
+    workgroups: cover(backend, tiles, 1),
+  });
+  return dx;
+});
+
+/** Splits of K = n·oh·ow for the filter gradient: from the shape alone, so results do not depend on the device. */
+export function filterGradSplits(tiles: number, k: number): { splits: number; splitK: number } {
+  const wanted = Math.max(1, Math.min(ceil(TARGET_WORKGROUPS, tiles), Math.floor(k / MIN_SPLIT_K)));
+  const splitK = ceil(ceil(k, wanted), DEPTH) * DEPTH;
+  return { splits: ceil(k, splitK), splitK };
+}
+
+/** LtConv2DFilterGrad: inputs { x, dy }, attrs { filterShape, stride, padTop, padLeft, groups? } → dW in at most two dispatches. */
+export const conv2DFilterGrad = webgpuKernel(WebGPUKernelName.conv2DFilterGrad, (backend, { x, dy }, attrs) => {
+  const a = attrs as ConvAttrs & { filterShape: [number, number, number, number] };
+  const [kh, kw, cig, co] = a.filterShape;
+  const groups = groupsOf(a, x.shape[3], co);
+  const [n, oh, ow] = dy.shape;
+  const mTiles = ceil(kh * kw * cig, TILE);
+  const nTiles = ceil(co / groups, TILE);
+  const { splits, splitK } = filterGradSplits(mTiles * nTiles * groups, n * oh * ow);
+  const size = kh * kw * cig * co;
+  const dw = output(backend, a.filterShape);
+  const partial = splits === 1 ? dw : output(backend, [splits, size]);
+  const tiles = mTiles * nTiles * groups * splits;
+  const uniforms = { ...geometry(x.shape, a.filterShape, dy.shape, a, groups), mTiles: ['i32', mTiles], nTiles: ['i32', nTiles], tiles: ['i32', tiles], splitK: ['i32', splitK] } as const;
+  dispatch(backend, { name: WebGPUKernelName.conv2DFilterGrad, outputs: { dw: partial }, inputs: { x, dy }, uniforms, body: filterGradBody, workgroups: cover(backend, tiles, 1) });
+  if (partial !== dw) {
+    dispatch(backend, {
+      name: `${WebGPUKernelName.conv2DFilterGrad}Sum`,
+      outputs: { dw },
+      inputs: { partial },
+      uniforms: { size: ['u32', size], splits: ['u32', splits] },
+      body: reduceBody,
+      workgroups: cover(backend, size, REDUCE),
+    });
+    disposeScratch(backend, partial);
+  }
+  return dw;
+});
+
+// A scratch tensor the engine never saw: the backend frees its buffer once the queued dispatches that use it are submitted.
+function disposeScratch(backend: WebGPUBackend, info: TensorInfo): void {
+  backend.disposeData(info.dataId);
+}
