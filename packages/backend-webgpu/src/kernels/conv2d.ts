@@ -1,10 +1,8 @@
-// Convolution as tiled implicit GEMM: no im2col buffer, no padded or transposed copies. Each workgroup of 256
-// threads computes a tile of C = A·B (64×64, or 128×32 and 256×16 when N is narrow), each thread a 4×4 block,
+// Convolution as tiled implicit GEMM: no im2col buffer, no padded or transposed copies. Each workgroup computes a
+// tile of C = A·B (64×64, or 128×32 and 128×16 when N is narrow; see tileFor), each thread a 4×4 block,
 // staging K through workgroup memory 16 at a time. The three kernels differ only in how A, B and C map onto the NHWC
 // tensors. All sizes travel as uniforms, so one pipeline per kernel, tile shape and epilogue serves every layer. The
 // filter binds as `w` ('filter' is a reserved word in WGSL).
-import type { TensorInfo } from '@tensorflow/tfjs-core';
-import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { cover, dispatch, output, type Uniform } from '../dispatch.js';
 import { webgpuKernel } from './kernel.js';
 import { WebGPUKernelName } from './names.js';
@@ -365,12 +363,8 @@ export const conv2DFilterGrad = webgpuKernel(WebGPUKernelName.conv2DFilterGrad, 
       body: reduceBody,
       workgroups: cover(backend, size, REDUCE),
     });
-    disposeScratch(backend, partial);
+    // The engine never saw the partial sums; the backend frees them once the dispatches queued on them are submitted.
+    backend.disposeData(partial.dataId);
   }
   return dw;
 });
-
-// A scratch tensor the engine never saw: the backend frees its buffer once the queued dispatches that use it are submitted.
-function disposeScratch(backend: WebGPUBackend, info: TensorInfo): void {
-  backend.disposeData(info.dataId);
-}
