@@ -17,6 +17,9 @@ interface Case {
   readonly epilogue?: boolean;
 }
 
+// Long K (n·oh·ow = 900): the filter gradient takes two dispatches, which the leak and dispatch tests want.
+const splitK: Case = { name: 'long K: the filter gradient splits (a 32-wide tile)', x: [4, 15, 15, 4], k: 3, co: 24, stride: 1, pad: 'same' };
+
 const cases: Case[] = [
   { name: '3 → 5 channels, 3×3 stride 1 same', x: [2, 5, 5, 3], k: 3, co: 5, stride: 1, pad: 'same' },
   { name: '7 → 6 channels, 3×3 stride 2 same on an even input (pad 0 top, 1 bottom)', x: [2, 6, 6, 7], k: 3, co: 6, stride: 2, pad: 'same' },
@@ -24,7 +27,7 @@ const cases: Case[] = [
   { name: '7×7 stride 2 pad 3 on one image', x: [1, 9, 9, 3], k: 7, co: 4, stride: 2, pad: 3 },
   { name: 'batch 1, 3×3 valid (a 32-wide tile for dx)', x: [1, 4, 4, 20], k: 3, co: 7, stride: 1, pad: 'valid' },
   { name: 'more than one tile in every GEMM dimension', x: [2, 9, 9, 66], k: 3, co: 70, stride: 1, pad: 'same' },
-  { name: 'long K: the filter gradient splits (a 32-wide tile)', x: [4, 15, 15, 4], k: 3, co: 24, stride: 1, pad: 'same' },
+  splitK,
   { name: '4 groups, 8 → 12 channels', x: [2, 5, 5, 8], k: 3, co: 12, stride: 1, pad: 'same', groups: 4 },
   { name: '2 groups, 6 → 10 channels, stride 2', x: [2, 7, 7, 6], k: 3, co: 10, stride: 2, pad: 'same', groups: 2 },
   { name: 'bias and ReLU epilogue', x: [2, 6, 6, 3], k: 3, co: 5, stride: 2, pad: 'same', epilogue: true },
@@ -68,26 +71,35 @@ describe('LtConv2D, LtConv2DInputGrad, LtConv2DFilterGrad on webgpu', () => {
     });
   }
 
+  it('rejects groups that do not divide the channels, and filters that do not fit them', async () => {
+    await useWebGPU();
+    tf.tidy(() => {
+      const [x, filter] = [tf.zeros([1, 3, 3, 6]), tf.zeros([3, 3, 6, 4])];
+      const attrs = { stride: 1, padTop: 1, padLeft: 1, outShape: [1, 3, 3, 4] };
+      expect(() => tf.engine().runKernel(WebGPUKernelName.conv2D, { x, filter }, { ...attrs, groups: 4 })).toThrow(/groups 4/);
+      expect(() => tf.engine().runKernel(WebGPUKernelName.conv2D, { x, filter }, { ...attrs, groups: 2 })).toThrow(/does not fit/);
+    });
+  });
+
   it('splits the filter gradient by the shape alone, in K-tile multiples', () => {
     expect(filterGradSplits(1, 900)).toEqual({ splits: 3, splitK: 304 });
     expect(filterGradSplits(1, 100)).toEqual({ splits: 1, splitK: 112 });
     expect(filterGradSplits(512, 1 << 20).splits).toBe(1);
   });
 
-  const big: Case = cases[6];
   const run = (x: tf.Tensor, w: tf.Tensor, dy: tf.Tensor) => {
-    const { attrs, outShape, filterShape } = geometry(big);
+    const { attrs, outShape, filterShape } = geometry(splitK);
     return {
       forward: () => tf.engine().runKernel(WebGPUKernelName.conv2D, { x, filter: w }, { ...attrs, outShape }) as tf.Tensor,
-      inputGrad: () => tf.engine().runKernel(WebGPUKernelName.conv2DInputGrad, { dy, filter: w }, { ...attrs, xShape: big.x }) as tf.Tensor,
+      inputGrad: () => tf.engine().runKernel(WebGPUKernelName.conv2DInputGrad, { dy, filter: w }, { ...attrs, xShape: splitK.x }) as tf.Tensor,
       filterGrad: () => tf.engine().runKernel(WebGPUKernelName.conv2DFilterGrad, { x, dy }, { ...attrs, filterShape }) as tf.Tensor,
     };
   };
 
   it('leaks no tensor and no GPU buffer over repeated calls', async () => {
     await useWebGPU();
-    const { outShape, filterShape } = geometry(big);
-    const [x, w, dy] = [tf.randomNormal(big.x), tf.randomNormal(filterShape), tf.randomNormal(outShape)];
+    const { outShape, filterShape } = geometry(splitK);
+    const [x, w, dy] = [tf.randomNormal(splitK.x), tf.randomNormal(filterShape), tf.randomNormal(outShape)];
     const kernels = run(x, w, dy);
     const step = async () => {
       const out = [kernels.forward(), kernels.inputGrad(), kernels.filterGrad()];
@@ -103,8 +115,8 @@ describe('LtConv2D, LtConv2DInputGrad, LtConv2DFilterGrad on webgpu', () => {
 
   it('dispatches once for the forward and the input gradient, at most twice for the filter gradient', async () => {
     await useWebGPU();
-    const { outShape, filterShape } = geometry(big);
-    const [x, w, dy] = [tf.randomNormal(big.x), tf.randomNormal(filterShape), tf.randomNormal(outShape)];
+    const { outShape, filterShape } = geometry(splitK);
+    const [x, w, dy] = [tf.randomNormal(splitK.x), tf.randomNormal(filterShape), tf.randomNormal(outShape)];
     await Promise.all([x, w, dy].map((t) => t.data()));
     const kernels = run(x, w, dy);
     for (const [name, expected] of [['forward', 1], ['inputGrad', 1], ['filterGrad', 2]] as const) {

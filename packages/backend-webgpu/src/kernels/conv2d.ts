@@ -275,6 +275,11 @@ function groupsOf(attrs: ConvAttrs, ci: number, co: number): number {
   return groups;
 }
 
+// The kernels index the filter from x's and dy's channel counts, so a filter of another shape would read out of place.
+function checkFilter(shape: readonly number[], cig: number, co: number): void {
+  if (shape[2] !== cig || shape[3] !== co) throw new Error(`lt: conv2d filter [${shape.join(', ')}] does not fit ${cig} input channels per group and ${co} outputs`);
+}
+
 function geometry(x: readonly number[], f: readonly number[], y: readonly number[], attrs: ConvAttrs, groups: number): Record<string, Uniform> {
   const [n, ih, iw, ci] = x;
   const [kh, kw] = f;
@@ -292,6 +297,7 @@ export const conv2D = webgpuKernel(WebGPUKernelName.conv2D, (backend, { x, filte
   const a = attrs as ConvAttrs & { outShape: [number, number, number, number]; relu?: boolean };
   const [n, oh, ow, co] = a.outShape;
   const groups = groupsOf(a, x.shape[3], co);
+  checkFilter(filter.shape, x.shape[3] / groups, co);
   const tile = tileFor(co / groups);
   const mTiles = ceil(n * oh * ow, tile.m);
   const nTiles = ceil(co / groups, tile.n);
@@ -313,6 +319,7 @@ export const conv2DInputGrad = webgpuKernel(WebGPUKernelName.conv2DInputGrad, (b
   const a = attrs as ConvAttrs & { xShape: [number, number, number, number] };
   const [n, ih, iw, ci] = a.xShape;
   const groups = groupsOf(a, ci, dy.shape[3]);
+  checkFilter(filter.shape, ci / groups, dy.shape[3]);
   const s = a.stride;
   // Tiles for the largest phase; workgroups past a smaller phase's pixels return at once.
   const tile = tileFor(ci / groups);
