@@ -10,6 +10,8 @@ interface Case {
   readonly name: string;
   readonly x: [number, number, number, number];
   readonly k: number;
+  /** The filter's width where it is not square. */
+  readonly kw?: number;
   readonly co: number;
   readonly stride: number;
   readonly pad: 'same' | 'valid' | number;
@@ -30,15 +32,18 @@ const cases: Case[] = [
   splitK,
   { name: '4 groups, 8 → 12 channels', x: [2, 5, 5, 8], k: 3, co: 12, stride: 1, pad: 'same', groups: 4 },
   { name: '2 groups, 6 → 10 channels, stride 2', x: [2, 7, 7, 6], k: 3, co: 10, stride: 2, pad: 'same', groups: 2 },
+  { name: '3×1 filter, stride 2 same on a 7×6 input', x: [2, 7, 6, 5], k: 3, kw: 1, co: 6, stride: 2, pad: 'same' },
+  { name: '1×1 stride 2 pad 1: border outputs see only padding', x: [1, 5, 5, 3], k: 1, co: 4, stride: 2, pad: 1 },
   { name: 'bias and ReLU epilogue', x: [2, 6, 6, 3], k: 3, co: 5, stride: 2, pad: 'same', epilogue: true },
 ];
 
 function geometry(c: Case) {
   const groups = c.groups ?? 1;
-  const info = tf.backend_util.computeConv2DInfo(c.x, [c.k, c.k, c.x[3], c.co], c.stride, 1, c.pad);
+  const kw = c.kw ?? c.k;
+  const info = tf.backend_util.computeConv2DInfo(c.x, [c.k, kw, c.x[3], c.co], c.stride, 1, c.pad);
   const attrs = { stride: c.stride, padTop: info.padInfo.top, padLeft: info.padInfo.left, groups };
   const outShape: [number, number, number, number] = [c.x[0], info.outHeight, info.outWidth, c.co];
-  const filterShape: [number, number, number, number] = [c.k, c.k, c.x[3] / groups, c.co];
+  const filterShape: [number, number, number, number] = [c.k, kw, c.x[3] / groups, c.co];
   return { attrs, outShape, filterShape, groups };
 }
 
