@@ -33,7 +33,7 @@ interface Tile {
  * The tile for a GEMM of `n` columns: as narrow as 16 so that few channels (ResNet's 16, 32) waste no threads. The
  * narrow tiles stay 128 rows tall, as a taller A tile would pass WebGPU's 16 KiB of workgroup memory.
  */
-export function tileFor(n: number): Tile {
+function tileFor(n: number): Tile {
   if (n <= 16) return { m: 128, n: 16, threads: 128 };
   if (n <= 32) return { m: 128, n: 32, threads: 256 };
   return { m: 64, n: 64, threads: 256 };
@@ -44,7 +44,8 @@ const aLoads = (tile: Tile) => (tile.m * DEPTH) / tile.threads;
 const bLoads = (tile: Tile) => (tile.n * DEPTH) / tile.threads;
 const rowsPerPass = (tile: Tile) => tile.threads / DEPTH;
 
-// Rows padded by one float: the loads store along K, a row apart, and would otherwise hit one shared-memory bank.
+// Rows padded by one float: the forward's and dx's loads store down K, a row apart from thread to thread, and would
+// otherwise all hit one shared-memory bank.
 const shared = (tile: Tile) => `
 var<workgroup> As: array<array<f32, ${tile.m + 1}>, ${DEPTH}>;
 var<workgroup> Bs: array<array<f32, ${tile.n + 1}>, ${DEPTH}>;`;
