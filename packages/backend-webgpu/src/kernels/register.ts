@@ -1,8 +1,9 @@
 import { getKernel, registerKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { batchNormEval, batchNormGrad, batchNormTrain } from './batchNorm.js';
 import { sgdMomentum } from './sgd.js';
 
 /** Every kernel this package implements for 'webgpu'. */
-export const webgpuKernelConfigs: readonly KernelConfig[] = [sgdMomentum];
+export const webgpuKernelConfigs: readonly KernelConfig[] = [sgdMomentum, batchNormTrain, batchNormGrad, batchNormEval];
 
 /** Registers lt's WGSL kernels for the 'webgpu' backend (once; a kernel already registered is left alone). */
 export function registerWebGPUTrainingKernels(): void {
