@@ -142,6 +142,16 @@ describe('LtBatchNormGrad on webgpu', () => {
   }
 });
 
+describe('LtBatchNormGrad on webgpu: contract', () => {
+  it('refuses withMaskedDy without y', async () => {
+    await useWebGPU();
+    const t = tf.tidy(() => [tf.ones([4, 2]), tf.ones([4, 2]), tf.zeros([2]), tf.ones([2]), tf.ones([2])]);
+    const [dy, x, mean, rstd, gamma] = t;
+    expect(() => tf.engine().runKernel(WebGPUKernelName.batchNormGrad, { dy, x, mean, rstd, gamma }, { withMaskedDy: true })).toThrow(/withMaskedDy needs input y/);
+    tf.dispose(t);
+  });
+});
+
 describe('LtBatchNormEval on webgpu', () => {
   for (const shape of SHAPES) {
     it(`matches the tf-op eval forward ([${shape}])`, async () => {

@@ -18,8 +18,9 @@ const TARGET_WORKGROUPS = 256;
 // Each apply workgroup reads every span's partials, so their count is capped to keep that read small next to its rows.
 const MAX_SPANS = 256;
 
-/** The channels one workgroup covers: the next power of two at or above c, at most 64 (row lanes fill the rest). */
-export function channelLanes(c: number): number {
+// The channels one workgroup covers: the next power of two at or above c, at most 64, so a warp's loads of a row are
+// contiguous; the rest of the workgroup's 256 threads are row lanes.
+function channelLanes(c: number): number {
   return Math.min(64, 2 ** Math.ceil(Math.log2(Math.max(c, 1))));
 }
 
