@@ -44,8 +44,8 @@ export function expectClose(actual: number[][], expected: number[][], tolerance 
 
 /** GPU bytes in use and live tensors on the active webgpu backend, after the queued work has finished. */
 export async function gpuFootprint(): Promise<{ tensors: number; bytes: number }> {
-  // tfjs releases a disposed tensor's buffer at the next queue submit after the commands that used it, so submit once.
-  // An open compute pass must end first: finishing its encoder would otherwise invalidate the queued work.
+  // tfjs releases a disposed tensor's buffer at the next queue submit after the commands that used it, so submit once
+  // (ending the open compute pass first, as tfjs does: a pass left open on a finished encoder drops later dispatches).
   const backend = tf.backend() as unknown as { ensureCommandEncoderReady(): void; endComputePassEncoder(): void; submitQueue(): void };
   backend.ensureCommandEncoderReady();
   backend.endComputePassEncoder();
