@@ -66,7 +66,7 @@ describe('LtConv2D, LtConv2DInputGrad, LtConv2DFilterGrad on webgpu', () => {
           const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => reference(a as tf.Tensor4D, b as tf.Tensor4D, c, groups))([x, w], dy);
           return [c.epilogue === true ? tf.relu(tf.add(y, bias)) : y, dx, dw];
         }
-        const inputs = c.epilogue === true ? { x, filter: w, bias } : { x, filter: w };
+        const inputs: tf.NamedTensorMap = c.epilogue === true ? { x, filter: w, bias } : { x, filter: w };
         const y = tf.engine().runKernel(WebGPUKernelName.conv2D, inputs, { ...attrs, outShape, relu: c.epilogue === true }) as tf.Tensor;
         const dx = tf.engine().runKernel(WebGPUKernelName.conv2DInputGrad, { dy, filter: w }, { ...attrs, xShape: c.x }) as tf.Tensor;
         const dw = tf.engine().runKernel(WebGPUKernelName.conv2DFilterGrad, { x, dy }, { ...attrs, filterShape }) as tf.Tensor;

@@ -152,13 +152,15 @@ function nativeTrainBatchNorm<T extends tf.Tensor2D | tf.Tensor4D>(
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [savedInput, savedMean, savedRstd, savedGamma, savedOutput] = saved;
+        // The shortcut's gradient is dy where the ReLU let it through (all of dy without a ReLU). A kernel that
+        // honours `withMaskedDy` (webgpu's) returns it as a 4th output from the same pass; wasm's returns three.
+        const withMaskedDy = relu && residual !== undefined;
         const grads = tf.engine().runKernel(
           LtKernel.batchNormGrad,
           { dy, x: savedInput, mean: savedMean, rstd: savedRstd, gamma: savedGamma, ...(relu ? { y: savedOutput } : {}) },
-          {},
+          { withMaskedDy },
         ) as tf.Tensor[];
-        if (residual === undefined) return grads;
-        // The shortcut's gradient is dy where the ReLU let it through (all of dy without a ReLU).
+        if (residual === undefined || grads.length === 4) return grads;
         return [...grads, relu ? tf.tidy(() => tf.mul(dy, tf.step(savedOutput))) : dy.clone()];
       },
     };

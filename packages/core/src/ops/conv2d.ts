@@ -115,6 +115,14 @@ function onWasm(...names: LtKernelName[]): boolean {
 }
 
 /**
+ * Whether the active backend is webgpu with lt's kernels `names` registered (@lt/backend-webgpu): its implicit-GEMM
+ * kernels take every shape, and each replaces several tfjs dispatches, so they take every convolution there.
+ */
+function onWebGPU(...names: LtKernelName[]): boolean {
+  return tf.getBackend() === 'webgpu' && names.every(ltKernelActive);
+}
+
+/**
  * ∂L/∂x as a stride-1 convolution of the zero-interleaved, padded upstream gradient with the spatially
  * rotated, in/out-swapped kernel (the "full" correlation written with forward ops only).
  */
@@ -124,8 +132,8 @@ function inputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, g: Geometry): tf.Te
     // with its channel axes swapped, so it takes the Winograd kernel too (which rotates the filter as it reads it).
     return tf.engine().runKernel(LtKernel.conv2DWinograd, { x: dy, filter }, { inputGradient: true }) as tf.Tensor4D;
   }
-  if (g.inChannels % 4 === 0 && onWasm(LtKernel.conv2DInputGrad)) {
-    // lt's wasm kernel scatters dy·Wᵀ straight into dx: no zero-interleaving for strides, no rotated kernel.
+  if ((g.inChannels % 4 === 0 && onWasm(LtKernel.conv2DInputGrad)) || onWebGPU(LtKernel.conv2DInputGrad)) {
+    // lt's kernels compute dy·Wᵀ straight into dx: no zero-interleaving for strides, no rotated kernel.
     const xShape = [g.batch, g.inHeight, g.inWidth, g.inChannels];
     return tf.engine().runKernel(LtKernel.conv2DInputGrad, { dy, filter }, { xShape, stride: g.stride, padTop: g.padTop, padLeft: g.padLeft }) as tf.Tensor4D;
   }
@@ -154,8 +162,8 @@ function filterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, g: Geometry): tf.Tensor
   // measured it faster than the direct kernel on 1 and 2 threads on every such layer at batch 64, 32²×16→16 to
   // 4²×512→512 (bench/FMA.md).
   if (winograd(g)) return tf.engine().runKernel(LtKernel.conv2DWinogradFilterGrad, { x, dy }, {}) as tf.Tensor4D;
-  if (onWasm(LtKernel.conv2DFilterGrad)) {
-    // lt's wasm kernel: the same sum as a direct NHWC loop nest, no transposes, no whole-map kernel.
+  if (onWasm(LtKernel.conv2DFilterGrad) || onWebGPU(LtKernel.conv2DFilterGrad)) {
+    // lt's kernels: the same sum as a direct NHWC loop nest, no transposes, no whole-map kernel.
     const filterShape = [g.kernelHeight, g.kernelWidth, g.inChannels, g.outChannels];
     return tf.engine().runKernel(LtKernel.conv2DFilterGrad, { x, dy }, { filterShape, stride: g.stride, padTop: g.padTop, padLeft: g.padLeft }) as tf.Tensor4D;
   }
@@ -175,7 +183,7 @@ function filterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, g: Geometry): tf.Tensor
  * weights per tap outgrow the caches that XNNPACK's packed GEMM blocks for (bench/FMA.md).
  */
 function nativeForward(g: Geometry): boolean {
-  return g.outChannels % 4 === 0 && g.inChannels >= 8 && g.inChannels * g.outChannels <= 256 * 256 && onWasm(LtKernel.conv2D);
+  return onWebGPU(LtKernel.conv2D) || (g.outChannels % 4 === 0 && g.inChannels >= 8 && g.inChannels * g.outChannels <= 256 * 256 && onWasm(LtKernel.conv2D));
 }
 
 /**
@@ -199,7 +207,7 @@ function winograd(g: Geometry): boolean {
   );
 }
 
-/** The forward convolution: lt's wasm kernels where winograd/nativeForward say they are faster, XNNPACK (or tfjs's) otherwise. */
+/** The forward convolution: lt's kernels where winograd/nativeForward say they are faster, XNNPACK (or tfjs's) otherwise. */
 function forward(x: tf.Tensor4D, filter: tf.Tensor4D, g: Geometry, strides: number, pad: Conv2DPad): tf.Tensor4D {
   if (winograd(g)) return tf.engine().runKernel(LtKernel.conv2DWinograd, { x, filter }, {}) as tf.Tensor4D;
   if (!nativeForward(g)) return tf.conv2d(x, filter, strides, pad);
@@ -211,18 +219,23 @@ function forward(x: tf.Tensor4D, filter: tf.Tensor4D, g: Geometry, strides: numb
  * 2-D convolution (NHWC input, [kh, kw, cin, cout] filter) whose gradient is built only from forward ops
  * (conv2d, pad, slice, transpose, reverse), so it trains on backends that lack or are slow at Conv2DBackprop* (PLATFORM.md).
  * Returns the output [N, outH, outW, cout], equal up to float rounding to `tf.conv2d(x, filter, strides, pad)`.
+ * With `groups` > 1 it is PyTorch's grouped convolution: filter [kh, kw, cin/groups, cout], output channel o seeing
+ * only input-channel slice ⌊o·groups/cout⌋.
  */
-export function conv2d(x: tf.Tensor4D, filter: tf.Tensor4D, strides: number = 1, pad: Conv2DPad = 'same'): tf.Tensor4D {
+export function conv2d(x: tf.Tensor4D, filter: tf.Tensor4D, strides: number = 1, pad: Conv2DPad = 'same', groups: number = 1): tf.Tensor4D {
   if (!Number.isInteger(strides) || strides < 1) {
     throw new LtError('conv2d/strides', `conv2d: strides must be a positive integer, got ${strides}`);
   }
   if (x.rank !== 4 || filter.rank !== 4) {
     throw new LtError('conv2d/rank', `conv2d: expected x [N,H,W,C] and filter [kh,kw,cin,cout], got ranks ${x.rank} and ${filter.rank}`);
   }
-  if (x.shape[3] !== filter.shape[2]) {
+  if (!Number.isInteger(groups) || groups < 1 || filter.shape[3] % groups !== 0) {
+    throw new LtError('conv2d/groups', `conv2d: groups must be a positive integer dividing the ${filter.shape[3]} output channels, got ${groups}`);
+  }
+  if (x.shape[3] !== filter.shape[2] * groups) {
     throw new LtError(
       'conv2d/channels',
-      `conv2d: input has ${x.shape[3]} channels but the filter expects ${filter.shape[2]} (filter shape [${filter.shape.join(', ')}])`,
+      `conv2d: input has ${x.shape[3]} channels but the filter expects ${filter.shape[2] * groups} (filter shape [${filter.shape.join(', ')}], ${groups} group${groups === 1 ? '' : 's'})`,
     );
   }
   if (typeof pad === 'number' && filter.shape[0] !== filter.shape[1]) {
@@ -232,6 +245,7 @@ export function conv2d(x: tf.Tensor4D, filter: tf.Tensor4D, strides: number = 1,
       `conv2d: a numeric pad needs a square kernel, got ${filter.shape[0]}×${filter.shape[1]}; use 'same' or 'valid'`,
     );
   }
+  if (groups > 1) return groupedConv2d(x, filter, strides, pad, groups);
   const g = geometry(x.shape, filter.shape, strides, pad);
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [input, weight, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
@@ -244,6 +258,41 @@ export function conv2d(x: tf.Tensor4D, filter: tf.Tensor4D, strides: number = 1,
           const [savedInput, savedWeight] = saved as tf.Tensor4D[];
           return [inputGradient(dy, savedWeight, g), filterGradient(savedInput, dy, g)];
         }),
+    };
+  });
+  return op(x, filter);
+}
+
+/**
+ * A grouped convolution (PyTorch's `groups`, filter [kh, kw, cin/groups, cout]): one dispatch per pass with lt's
+ * webgpu kernels; elsewhere one conv2d per group of channels, concatenated.
+ */
+function groupedConv2d(x: tf.Tensor4D, filter: tf.Tensor4D, strides: number, pad: Conv2DPad, groups: number): tf.Tensor4D {
+  if (!onWebGPU(LtKernel.conv2D, LtKernel.conv2DInputGrad, LtKernel.conv2DFilterGrad)) {
+    return tf.tidy(() => {
+      const filters = tf.split<tf.Tensor4D>(filter, groups, 3);
+      return tf.concat(
+        tf.split<tf.Tensor4D>(x, groups, 3).map((input, i) => conv2d(input, filters[i], strides, pad)),
+        3,
+      );
+    });
+  }
+  // computeConv2DInfo reads the input channels from x and the output channels from the filter: both right here.
+  const g = geometry(x.shape, filter.shape, strides, pad);
+  const spatial = { stride: g.stride, padTop: g.padTop, padLeft: g.padLeft, groups };
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [input, weight, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
+    save([input, weight]);
+    const outShape = [g.batch, g.outHeight, g.outWidth, g.outChannels];
+    return {
+      value: tf.engine().runKernel(LtKernel.conv2D, { x: input, filter: weight }, { outShape, ...spatial }) as tf.Tensor4D,
+      gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
+        const [savedInput, savedWeight] = saved as tf.Tensor4D[];
+        return [
+          tf.engine().runKernel(LtKernel.conv2DInputGrad, { dy, filter: savedWeight }, { xShape: savedInput.shape, ...spatial }) as tf.Tensor4D,
+          tf.engine().runKernel(LtKernel.conv2DFilterGrad, { x: savedInput, dy }, { filterShape: savedWeight.shape, ...spatial }) as tf.Tensor4D,
+        ];
+      },
     };
   });
   return op(x, filter);

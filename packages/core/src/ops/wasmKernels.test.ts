@@ -3,11 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { wasmKernelsReady } from '@lt/backend-wasm';
 import { selectBackend } from '../index.js';
-import { batchNorm, type BatchNormParams } from './batchNorm.js';
+import { batchNorm } from './batchNorm.js';
 import { conv2d, conv2dBiasActivation, type Conv2DPad } from './conv2d.js';
 import { LtKernel } from './ltKernels.js';
 import { Sgd } from '../optim/sgd.js';
 import { convCases, expectClose, onBoth as onBothBackends, withBuild } from '../../../../test/support/wasmParity.js';
+import { batchNormStep, bnParams, values } from '../../../../test/support/opSteps.js';
 
 /** onBoth, checking that wasm runs lt's native kernels. */
 async function onBoth(f: () => tf.Tensor[]): Promise<{ cpu: number[][]; wasm: number[][] }> {
@@ -15,34 +16,6 @@ async function onBoth(f: () => tf.Tensor[]): Promise<{ cpu: number[][]; wasm: nu
     if (tf.getBackend() === 'wasm') expect(wasmKernelsReady()).toBe(true);
     return f();
   });
-}
-
-const values = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed).arraySync();
-
-function bnParams(c: number): BatchNormParams {
-  return {
-    gamma: tf.variable(tf.tensor1d(Array.from({ length: c }, (_, i) => 1 + 0.1 * i))),
-    beta: tf.variable(tf.tensor1d(Array.from({ length: c }, (_, i) => 0.05 * i - 0.1))),
-    runningMean: tf.variable(tf.zeros([c]), false),
-    runningVar: tf.variable(tf.ones([c]), false),
-  };
-}
-
-/** One train-mode BatchNorm forward and backward: y, dx, dγ, dβ and the updated running statistics. */
-function batchNormStep(xValues: unknown, shape: number[], relu = false, withResidual = false): tf.Tensor[] {
-  const c = shape[shape.length - 1];
-  const params = bnParams(c);
-  const x = tf.tensor(xValues as number[], shape);
-  const residual = tf.randomNormal(shape, 0, 1, 'float32', 8);
-  const weights = tf.randomUniform(shape, -1, 1, 'float32', 7);
-  const bn = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor, r: tf.Tensor) =>
-    batchNorm(a as tf.Tensor4D, { ...params, gamma: g as tf.Variable, beta: b as tf.Variable }, { mode: 'train', relu, residual: withResidual ? r : undefined });
-  const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor, r: tf.Tensor) => tf.sum(tf.mul(tf.add(bn(a, g, b, r), tf.mul(r, 0)), weights));
-  const y = tf.tidy(() => bn(x, params.gamma, params.beta, residual));
-  const grads = tf.grads(f)([x, params.gamma, params.beta, residual]);
-  const out = [y, ...grads, params.runningMean.clone(), params.runningVar.clone()];
-  tf.dispose([x, residual, weights, params.gamma, params.beta, params.runningMean, params.runningVar]);
-  return out;
 }
 
 describe("core's ops on lt's wasm kernels", () => {
