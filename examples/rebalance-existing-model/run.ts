@@ -56,7 +56,7 @@ async function scoreUserModel(dir: string): Promise<ExampleResult['before']> {
   await spec.load!();
   const data = await mnistLT(split).load({ rng: createRng(0), seed: 0 });
   const parts = spec.build({ info: data.info, rng: createRng(0) });
-  const metrics = evaluate(parts, data, { flipTTA: false, batchSize: 500, manyMediumFew: 'paper', emptyGroup: 'null' });
+  const metrics = await evaluate(parts, data, { flipTTA: false, batchSize: 500, manyMediumFew: 'paper', emptyGroup: 'null' });
   tf.dispose([...parts.backbone.parameters(), ...parts.backbone.buffers(), ...parts.head.parameters()].map((p) => p.variable));
   return { ...metrics.manyMediumFew, top1: metrics.top1 };
 }

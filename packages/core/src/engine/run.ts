@@ -5,10 +5,10 @@ import { createRng } from '../rng.js';
 import { Tokens } from '../tokens.js';
 import { LtError } from '../errors.js';
 import { silentLogger } from '../types/logger.js';
-import { modelVariables, type ModelParts } from '../types/model.js';
+import { modelVariables, type ClassifierHead, type ModelParts } from '../types/model.js';
 import type { Dataset } from '../types/data.js';
 import type { StageSettings } from '../types/context.js';
-import { evaluate, type EvaluationOptions } from '../metrics/evaluate.js';
+import { evaluate, type EvalMetrics, type EvaluationOptions } from '../metrics/evaluate.js';
 import { readCheckpoint, assignWeights, saveCheckpoint } from '../checkpoint/checkpoint.js';
 import { Sgd } from '../optim/sgd.js';
 import { version } from '../version.js';
@@ -130,8 +130,8 @@ export class Run {
         const { history } = saved.json.userDefinedMetadata;
         assignWeights(modelVariables(model), saved.weights, dir!.checkpoint(settings.name));
         tf.dispose(Object.values(saved.weights));
-        const final = evaluate(model, dataset, evaluation);
-        const report = stageReport(settings.name, history, final, model, 0, manifest);
+        const final = await evaluate(model, dataset, evaluation);
+        const report = await stageReport(settings.name, history, final, model, 0, manifest);
         reports.push(report);
         if (keepBest && report.best.epoch !== history.length - 1) {
           best = await BestSnapshot.read(dir!.bestCheckpoint(settings.name));
@@ -232,7 +232,7 @@ async function trainStage(prepared: PreparedStage, io: TrainIo): Promise<{ repor
     featureCache: prepared.featureCache !== undefined,
   });
   await hooks.stageStart.promise(context);
-  let lastMetrics = undefined as ReturnType<typeof evaluate> | undefined;
+  let lastMetrics = undefined as EvalMetrics | undefined;
   for (let epoch = startEpoch; epoch < settings.epochs; epoch++) {
     const lr = prepared.schedule(epoch);
     await hooks.epochStart.promise(context, epoch);
@@ -275,7 +275,7 @@ async function trainStage(prepared: PreparedStage, io: TrainIo): Promise<{ repor
     }
     const trainSeconds = now() - epochStarted;
     const last = epoch === settings.epochs - 1;
-    const metrics = io.evaluation.everyEpoch || last ? evaluate(model, context.dataset, io.evaluation) : undefined;
+    const metrics = io.evaluation.everyEpoch || last ? await evaluate(model, context.dataset, io.evaluation) : undefined;
     lastMetrics = metrics ?? lastMetrics;
     const record: EpochRecord = {
       stage: settings.name,
@@ -318,8 +318,8 @@ async function trainStage(prepared: PreparedStage, io: TrainIo): Promise<{ repor
   prepared.featureCache?.dispose();
   prepared.featureCache = undefined;
   // Undefined only when a resumed stage had no epoch left to train: score what was loaded.
-  const final = lastMetrics ?? evaluate(model, context.dataset, io.evaluation);
-  const report = stageReport(settings.name, history, final, model, now() - started, io.manifest);
+  const final = lastMetrics ?? (await evaluate(model, context.dataset, io.evaluation));
+  const report = await stageReport(settings.name, history, final, model, now() - started, io.manifest);
   io.emit({ type: 'stage-end', report });
   if (best !== undefined && best.epoch !== report.best.epoch) {
     // The last epoch is the best one (ties go to it, as in the report): the model already holds it.
@@ -329,25 +329,39 @@ async function trainStage(prepared: PreparedStage, io: TrainIo): Promise<{ repor
   return { report, best };
 }
 
-function stageReport(
+/**
+ * Per-class L2 norms of the head as one dense layer (foldToDense): what `weightNorms()` reports for every head lt
+ * ships, read back asynchronously, as the webgpu backend requires in Node. A head that cannot fold reports its own.
+ */
+async function headNorms(head: ClassifierHead): Promise<number[]> {
+  if (head.foldToDense === undefined) return head.weightNorms();
+  const fold = head.foldToDense();
+  const norms = tf.tidy(() => tf.sqrt(tf.sum(tf.square(fold.weight), 1)));
+  tf.dispose([fold.weight, fold.bias]);
+  const values = Array.from(await norms.data());
+  norms.dispose();
+  return values;
+}
+
+async function stageReport(
   name: string,
   history: EpochRecord[],
-  final: ReturnType<typeof evaluate>,
+  final: EvalMetrics,
   model: ModelParts,
   seconds: number,
   manifest: RunManifest,
-): StageReport {
+): Promise<StageReport> {
   let best = { epoch: history.length - 1, top1: final.top1, selectedOn: 'test' as const };
   for (const row of history) if (row.test && row.test.top1 > best.top1) best = { epoch: row.epoch, top1: row.test.top1, selectedOn: 'test' };
-  const headNorms = model.head.weightNorms();
+  const norms = await headNorms(model.head);
   const classes = final.perClass.map((accuracy, index) => ({
     index,
     name: manifest.classNames[index],
     trainCount: manifest.classCounts[index],
     accuracy,
-    headNorm: headNorms[index],
+    headNorm: norms[index],
   }));
-  return { name, final, best, history, headNorms, classes, seconds };
+  return { name, final, best, history, headNorms: norms, classes, seconds };
 }
 
 function buildManifest(

@@ -33,12 +33,15 @@ export function predictLogits(backbone: Backbone, head: ClassifierHead, x: tf.Te
   });
 }
 
-/** Scores the model on the dataset's whole test split. */
-export function evaluate(
+/**
+ * Scores the model on the dataset's whole test split. Asynchronous because predictions are read back with `data()`:
+ * the webgpu backend has no synchronous read in Node.
+ */
+export async function evaluate(
   model: { backbone: Backbone; head: ClassifierHead },
   dataset: Dataset,
   options: EvaluationOptions,
-): EvalMetrics {
+): Promise<EvalMetrics> {
   const total = dataset.testLabels.length;
   const numClasses = dataset.info.numClasses;
   const k = Math.min(5, numClasses);
@@ -50,7 +53,7 @@ export function evaluate(
       const x = dataset.testBatch(start, end);
       return tf.topk(predictLogits(model.backbone, model.head, x, options.flipTTA), k).indices;
     });
-    const ranked = indices.dataSync();
+    const ranked = await indices.data();
     indices.dispose();
     for (let i = 0; i < end - start; i++) {
       const label = dataset.testLabels[start + i];
