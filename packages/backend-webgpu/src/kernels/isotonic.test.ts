@@ -54,7 +54,8 @@ describe('LtIsotonic and LtIsotonicGrad on webgpu', () => {
   it('fits along an order and answers in index order, bounds in sorted positions', async () => {
     // Sorted along order [2, 0, 1]: [1, 3, 2] → [1, 2.5, 2.5]; elements 0 and 1 share sorted positions [1, 3).
     expect(await fit([3, 2, 1], [2, 0, 1])).toEqual({ fitted: [2.5, 2.5, 1], start: [1, 1, 0], end: [3, 3, 1] });
-    expectClose([await grad([3, 2, 1], [10, 20, 30], [2, 0, 1], [3, 1, 1])], [[22.5, 7.5, 30]], 1e-6);
+    // Weights by sorted position: elements 0 and 1 (positions 1, 2) weigh 1 and 3 of their block's 4.
+    expectClose([await grad([3, 2, 1], [10, 20, 30], [2, 0, 1], [5, 1, 3])], [[7.5, 22.5, 30]], 1e-6);
   });
 
   // 3000 values: each of the workgroup's threads writes several; the bounds must tile the positions and the fit must be

@@ -3,7 +3,7 @@
 // (fitBlocks) and the workgroup then writes the per-element results in parallel. Both read the values in the
 // optional `order` (sorted position → element index), so callers need no gather or scatter. Indices travel as f32,
 // exact up to 2^24 values. WGSL has no f64: sums are f32 where fitBlocks sums in float64, so a float64 tie between
-// block means closer than f32 rounding may pool differently; exact ties (equal inputs) are compared exactly.
+// block means closer than f32 rounding may pool differently; ties of exactly representable sums compare exactly.
 import { type TensorInfo } from '@tensorflow/tfjs-core';
 import { cover, dispatch, output } from '../dispatch.js';
 import { webgpuKernel } from './kernel.js';
@@ -11,13 +11,14 @@ import { WebGPUKernelName } from './names.js';
 
 const WORKGROUP = 256;
 
-// The element at sorted position p, and its weight.
+// The element at sorted position p, and the weight of that position.
 const access = (ordered: boolean, weighted: boolean) => `
 fn at(p: u32) -> u32 { return ${ordered ? 'u32(order[p])' : 'p'}; }
-fn weight(k: u32) -> f32 { return ${weighted ? 'weights[k]' : '1.0'}; }`;
+fn weight(p: u32) -> f32 { return ${weighted ? 'weights[p]' : '1.0'}; }`;
 
 // fitBlocks: each value becomes the current block, which absorbs stack tops while their mean is strictly greater
-// (equal neighbours stay apart). The stack is (Σwy, Σw, first sorted position) per block. Then each thread finds its
+// (equal neighbours stay apart). Means are compared cross-multiplied (weights are > 0): WGSL's f32 division may be
+// 2.5 ULP off, which could split or join equal means; products of small sums are exact. The stack is (Σwy, Σw, first sorted position) per block. Then each thread finds its
 // positions' blocks by binary search over the blocks' first positions.
 const fitBody = (ordered: boolean, weighted: boolean) => `${access(ordered, weighted)}
 var<workgroup> blockCount: u32;
@@ -26,11 +27,10 @@ fn main(@builtin(local_invocation_index) t: u32) {
   if (t == 0u) {
     var top = 0u;
     for (var i = 0u; i < u.n; i++) {
-      let k = at(i);
-      var sumWY = weight(k) * x[k];
-      var sumW = weight(k);
+      var sumWY = weight(i) * x[at(i)];
+      var sumW = weight(i);
       var first = i;
-      while (top > 0u && stack[3u * top - 3u] / stack[3u * top - 2u] > sumWY / sumW) {
+      while (top > 0u && stack[3u * top - 3u] * sumW > sumWY * stack[3u * top - 2u]) {
         top--;
         sumWY += stack[3u * top];
         sumW += stack[3u * top + 1u];
@@ -60,21 +60,21 @@ fn main(@builtin(local_invocation_index) t: u32) {
   }
 }`;
 
-// blockAverage: element k of block B gets (w_k / W_B)·Σ_{i∈B} dy_i, each thread summing its own block in sorted
-// order (as blockAverage does), so a block of size b costs b steps on each of its b threads.
+// blockAverage: sorted position p of block B gets (w_p / W_B)·Σ_{i∈B} dy_i, each thread summing its own block in
+// sorted order (as blockAverage does), so a block of size b costs b steps on each of its b threads.
 const gradBody = (ordered: boolean, weighted: boolean) => `${access(ordered, weighted)}
 @compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let k = gid.x + gid.y * groups.x * ${WORKGROUP}u;
-  if (k >= u.n) { return; }
+  let p = gid.x + gid.y * groups.x * ${WORKGROUP}u;
+  if (p >= u.n) { return; }
+  let k = at(p);
   var total = 0.0;
   var weightSum = 0.0;
   for (var i = u32(blockStart[k]); i < u32(blockEnd[k]); i++) {
-    let j = at(i);
-    total += dy[j];
-    weightSum += weight(j);
+    total += dy[at(i)];
+    weightSum += weight(i);
   }
-  dx[k] = (weight(k) / weightSum) * total;
+  dx[k] = (weight(p) / weightSum) * total;
 }`;
 
 const optional = (order: TensorInfo | undefined, weights: TensorInfo | undefined): Record<string, TensorInfo> => ({
@@ -83,7 +83,7 @@ const optional = (order: TensorInfo | undefined, weights: TensorInfo | undefined
 });
 
 /**
- * LtIsotonic: inputs { x [n], order? [n] (sorted position → index, as f32), weights? [n] (> 0) } → [fitted,
+ * LtIsotonic: inputs { x [n], order? [n] (sorted position → index, as f32), weights? [n] (> 0, one per sorted position, as @lt/samn's fit takes them) } → [fitted,
  * blockStart, blockEnd], each [n] in x's index order; element k's block is sorted positions [blockStart[k],
  * blockEnd[k]). One dispatch of one workgroup.
  */
