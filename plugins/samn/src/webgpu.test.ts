@@ -22,6 +22,8 @@ async function onBoth(f: () => tf.Tensor[]): Promise<{ cpu: number[][]; gpu: num
   await selectBackend('cpu');
   const cpu = await run();
   await selectBackend('webgpu');
+  // Small inputs would otherwise run on tfjs's cpu kernels, whose results a sync read could still reach.
+  tf.env().set('WEBGPU_CPU_FORWARD', false);
   return { cpu, gpu: await run() };
 }
 
