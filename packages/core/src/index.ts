@@ -58,6 +58,7 @@ export { evaluate, predictLogits, type EvalMetrics, type EvaluationOptions } fro
 export { saveCheckpoint, readCheckpoint, assignWeights, type CheckpointJson } from './checkpoint/checkpoint.js';
 export { writeFileAtomic, replaceDirAtomic } from './checkpoint/atomic.js';
 export { selectBackend, describeBackend, type BackendChoice, type BackendInfo } from './backend/select.js';
+export { canReadSync } from './backend/syncRead.js';
 export type { AdapterInfo } from './backend/webgpu.js';
 export { WASM_FMA_ENV, WASM_KERNELS_ENV } from '@lt/backend-wasm';
 export { resolveRunConfig, runConfigSchema, type RunConfig, type StageConfig, type ResolvedRunConfig } from './engine/config.js';

@@ -36,13 +36,16 @@ function softplus(z: number): number {
   return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
 }
 
-/** A scaling tensor and the same values computed in float64 in JS (used by the overflow guard). */
+/**
+ * A scaling tensor and the same values computed in float64 in JS (used by the overflow guard); `values` is undefined
+ * where the fit runs on the device (webgpu), which reads nothing back.
+ */
 export interface ScalingWithValues {
   readonly scaling: tf.Tensor1D;
-  readonly values: Float64Array;
+  readonly values: Float64Array | undefined;
 }
 
-/** `monotoneScaling` along a precomputed class order; also returns s in float64. */
+/** `monotoneScaling` along a precomputed class order; also returns s in float64 where the fit runs in JS. */
 export function scalingAlong(raw: tf.Tensor1D, order: Int32Array, strict: boolean, what: string): ScalingWithValues {
   if (raw.rank !== 1 || raw.shape[0] !== order.length) {
     throw new LtError('SAMN_INPUT', `${what} has shape [${raw.shape}] but there are ${order.length} classes: give one raw value per class`);
@@ -50,7 +53,7 @@ export function scalingAlong(raw: tf.Tensor1D, order: Int32Array, strict: boolea
   const n = order.length;
   const offsets = new Float64Array(n);
   if (strict) for (let j = 0; j < n; j++) offsets[order[j]] = strictStep * j;
-  let fitted: Float64Array = new Float64Array(n);
+  let fitted: Float64Array | undefined;
   const scaling = tf.tidy(() => {
     let projected: tf.Tensor1D = isotonicAlong(raw, order, undefined, what, (values) => {
       fitted = values;
@@ -59,9 +62,14 @@ export function scalingAlong(raw: tf.Tensor1D, order: Int32Array, strict: boolea
     const tau = tf.add(tf.softplus(projected), tauEpsilon);
     return tf.reciprocal(tf.add(tau, scalingEpsilon)) as tf.Tensor1D;
   });
-  const values = new Float64Array(n);
-  for (let k = 0; k < n; k++) values[k] = 1 / (softplus(fitted[k] + offsets[k]) + tauEpsilon + scalingEpsilon);
+  const values = fitted === undefined ? undefined : scalingValues(fitted, offsets);
   return { scaling, values };
+}
+
+function scalingValues(fitted: Float64Array, offsets: Float64Array): Float64Array {
+  const values = new Float64Array(fitted.length);
+  for (let k = 0; k < fitted.length; k++) values[k] = 1 / (softplus(fitted[k] + offsets[k]) + tauEpsilon + scalingEpsilon);
+  return values;
 }
 
 /**

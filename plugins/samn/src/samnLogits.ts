@@ -39,7 +39,10 @@ export interface SamnLogitsOptions {
    * e^88.72 overflows float32). Clamped classes get no gradient through s while clamped.
    */
   readonly maxScaling?: number;
-  /** Called when the guard clamps; by default a process warning is emitted once per branch and class. */
+  /**
+   * Called when the guard clamps; by default a process warning is emitted once per branch and class. On webgpu it
+   * is called asynchronously, once s of that forward pass has been read back.
+   */
   readonly onClamp?: (clamp: ScalingClamp) => void;
 }
 
@@ -93,19 +96,42 @@ export function resolveSamnOptions(scaleMode: ScaleMode, options: SamnLogitsOpti
   };
 }
 
-/** Turns a scaling into a magnitude per class: exp(min(s, cap)) or max(s, 1e-6) (F4). */
+/** The classes whose s exceeds the cap, with their s. */
+function overCap(values: ArrayLike<number>, maxScaling: number): { classes: number[]; values: number[] } {
+  const over = { classes: [] as number[], values: [] as number[] };
+  for (let k = 0; k < values.length; k++) {
+    if (values[k] > maxScaling) {
+      over.classes.push(k);
+      over.values.push(values[k]);
+    }
+  }
+  return over;
+}
+
+// Where the fit ran on the device, s is not known in JS: clamp unconditionally (the same values and gradients as
+// clamping only when needed) and report the clamped classes when a copy of s has been read back, after the step.
+function reportLater(scaling: tf.Tensor1D, branch: ScalingClamp['branch'], options: ResolvedSamnOptions): void {
+  const copy = tf.keep(tf.clone(scaling));
+  void copy.data().then((values) => {
+    copy.dispose();
+    const over = overCap(values, options.maxScaling);
+    if (over.classes.length > 0) options.onClamp({ branch, ...over, maxScaling: options.maxScaling });
+  });
+}
+
+/**
+ * Turns a scaling into a magnitude per class: exp(min(s, cap)) or max(s, 1e-6) (F4). Without float64 values (a
+ * device fit), `onClamp` is called asynchronously with float32 s.
+ */
 function magnitude(s: ScalingWithValues, branch: ScalingClamp['branch'], options: ResolvedSamnOptions): tf.Tensor1D {
   if (options.scaleMode === 'mul') return tf.maximum(s.scaling, mulFloor) as tf.Tensor1D;
-  const classes: number[] = [];
-  const values: number[] = [];
-  s.values.forEach((value, k) => {
-    if (value > options.maxScaling) {
-      classes.push(k);
-      values.push(value);
-    }
-  });
-  if (classes.length === 0) return tf.exp(s.scaling) as tf.Tensor1D;
-  options.onClamp({ branch, classes, values, maxScaling: options.maxScaling });
+  if (s.values === undefined) {
+    reportLater(s.scaling, branch, options);
+    return tf.exp(tf.minimum(s.scaling, options.maxScaling)) as tf.Tensor1D;
+  }
+  const over = overCap(s.values, options.maxScaling);
+  if (over.classes.length === 0) return tf.exp(s.scaling) as tf.Tensor1D;
+  options.onClamp({ branch, ...over, maxScaling: options.maxScaling });
   return tf.exp(tf.minimum(s.scaling, options.maxScaling)) as tf.Tensor1D;
 }
 

@@ -1,4 +1,4 @@
-export { maxNormProject, maxNormThreshold } from './maxNorm.js';
+export { maxNormProject, maxNormThreshold, maxNormThresholdTensor } from './maxNorm.js';
 export { cbSoftmaxLoss } from './cbSoftmaxLoss.js';
 export { MaxNormHead } from './maxNormHead.js';
 export {

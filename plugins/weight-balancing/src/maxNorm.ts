@@ -5,8 +5,11 @@ function rowNorms(weight: tf.Tensor2D): tf.Tensor2D {
   return tf.sqrt(tf.sum(tf.square(weight), 1, true)) as tf.Tensor2D;
 }
 
-/** MaxNorm projection (ALGORITHMS.md L): rows with ‖w_k‖ > threshold rescaled to norm `threshold`, the others untouched. */
-export function maxNormProject(weight: tf.Tensor2D, threshold: number): tf.Tensor2D {
+/**
+ * MaxNorm projection (ALGORITHMS.md L): rows with ‖w_k‖ > threshold rescaled to norm `threshold`, the others
+ * untouched. A scalar tensor threshold keeps the projection on the device (no read back, as webgpu needs).
+ */
+export function maxNormProject(weight: tf.Tensor2D, threshold: number | tf.Scalar): tf.Tensor2D {
   return tf.tidy(() => {
     const norms = rowNorms(weight);
     const factor = tf.where(tf.greater(norms, threshold), tf.div(threshold, norms), tf.onesLike(norms));
@@ -14,11 +17,19 @@ export function maxNormProject(weight: tf.Tensor2D, threshold: number): tf.Tenso
   });
 }
 
+/** `maxNormThreshold` as a scalar tensor, computed on the device without reading the weights back. */
+export function maxNormThresholdTensor(weight: tf.Tensor2D, relative = 0.1): tf.Scalar {
+  return tf.tidy(() => {
+    const norms = rowNorms(weight);
+    const low = tf.min(norms);
+    return tf.add(low, tf.mul(relative, tf.sub(tf.max(norms), low))) as tf.Scalar;
+  });
+}
+
 /** The MaxNorm threshold min‖w_k‖ + relative·(max − min), taken once from the stage-2 starting classifier. */
 export function maxNormThreshold(weight: tf.Tensor2D, relative = 0.1): number {
-  const norms = tf.tidy(() => rowNorms(weight));
-  const values = Array.from(norms.dataSync());
-  norms.dispose();
-  const low = Math.min(...values);
-  return low + relative * (Math.max(...values) - low);
+  const threshold = maxNormThresholdTensor(weight, relative);
+  const value = threshold.dataSync()[0];
+  threshold.dispose();
+  return value;
 }

@@ -6,23 +6,24 @@ let instances = 0;
 
 /**
  * The kept stage-1 classifier under a MaxNorm constraint. The threshold, fixed when the head is built (stage-2 start),
- * is a buffer `${name}.maxnorm_threshold`, so it is saved with every checkpoint and restored on resume.
+ * is a buffer `${name}.maxnorm_threshold`, so it is saved with every checkpoint and restored on resume; the projection
+ * reads it on the device, never in JS, so it also runs on webgpu.
  */
 export class MaxNormHead extends HeadWrapper {
   readonly config: Readonly<Record<string, unknown>>;
   readonly threshold: tf.Variable<tf.Rank.R0>;
 
-  constructor(inner: ClassifierHead, threshold: number) {
+  constructor(inner: ClassifierHead, threshold: number | tf.Scalar) {
     super(inner);
     const id = ++instances;
-    this.threshold = tf.tidy(() => tf.variable(tf.scalar(threshold), false, `${inner.name}.maxnorm_threshold/wb_${id}`)) as tf.Variable<tf.Rank.R0>;
+    const initial = () => (typeof threshold === 'number' ? tf.scalar(threshold) : threshold);
+    this.threshold = tf.tidy(() => tf.variable(initial(), false, `${inner.name}.maxnorm_threshold/wb_${id}`)) as tf.Variable<tf.Rank.R0>;
     this.config = { kind: 'max-norm', numClasses: inner.numClasses, featureDim: inner.featureDim, base: inner.config };
   }
 
-  /** Projects the weight rows onto the ball of radius `threshold` (the bias is never projected). */
+  /** Projects the weight rows onto the ball of radius `threshold` (the bias is never projected), on the device. */
   project(): void {
-    const limit = this.threshold.dataSync()[0];
-    tf.tidy(() => this.inner.weight.assign(maxNormProject(this.inner.weight, limit)));
+    tf.tidy(() => this.inner.weight.assign(maxNormProject(this.inner.weight, this.threshold)));
   }
 
   /** The wrapped head's buffers and the MaxNorm threshold. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineOptions, definePlugin, inject, injectable, type LtPlugin, type PluginSpec, type StageHooks } from '@lt/core';
 import { cbSoftmaxLoss } from './cbSoftmaxLoss.js';
-import { maxNormThreshold } from './maxNorm.js';
+import { maxNormThresholdTensor } from './maxNorm.js';
 import { MaxNormHead } from './maxNormHead.js';
 import { version } from './version.js';
 
@@ -39,7 +39,9 @@ export class WeightBalancingPlugin implements LtPlugin {
     if (!this.options.maxNorm) return;
     let head: MaxNormHead | undefined;
     hooks.classifierRescale.tap({ name, replaces: true }, (incoming) => {
-      head = new MaxNormHead(incoming, maxNormThreshold(incoming.weight, thresholdRelative));
+      const threshold = maxNormThresholdTensor(incoming.weight, thresholdRelative);
+      head = new MaxNormHead(incoming, threshold);
+      threshold.dispose();
       return head;
     });
     // The reference projects after each training phase, before evaluating: so here after an epoch's last step,
