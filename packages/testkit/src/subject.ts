@@ -2,8 +2,11 @@ import type { DatasetSpec, ModelSpec, PluginSpec, RunConfig, StageConfig } from 
 import { syntheticLT } from '@lt/data';
 import { cnn } from '@lt/models';
 
-/** The backends the conformance checks train on. */
-export type TestBackend = 'cpu' | 'wasm';
+/**
+ * The backends the conformance checks train on. `webgpu` needs a WebGPU adapter: in Node the npm package `webgpu`
+ * and a Vulkan driver (without a GPU, SwiftShader: VK_DRIVER_FILES=/usr/lib/chromium/vk_swiftshader_icd.json).
+ */
+export type TestBackend = 'cpu' | 'wasm' | 'webgpu';
 
 /** Builds a plugin's spec from its options, as users call it (`samn({ ... })`). */
 export type PluginFactory<O> = (options?: O) => PluginSpec;
