@@ -13,8 +13,22 @@ export interface HeadlessChromium {
   close(): Promise<void>;
 }
 
+/** Options of `startChromium`. */
+export interface ChromiumOptions {
+  /**
+   * 'swiftshader' gives pages `navigator.gpu` with SwiftShader's adapter (CPU Vulkan, shipped with Debian's chromium):
+   * WebGPU without a GPU, for tests. Off by default: the other browser checks need no GPU at all.
+   */
+  readonly webgpu?: 'swiftshader';
+}
+
+// Headless chromium offers no WebGPU adapter unless asked; pinning the adapter to SwiftShader keeps a machine's real
+// GPU (if chromium can reach one) out of it, so every machine runs the same implementation. --disable-gpu stays:
+// it turns off hardware acceleration, not the GPU process that serves SwiftShader's WebGPU.
+const webgpuFlags = { swiftshader: ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'] } as const;
+
 /** Starts headless chromium with no network chatter (this machine's network is closed) and a fresh profile. */
-export async function startChromium(): Promise<HeadlessChromium> {
+export async function startChromium(options: ChromiumOptions = {}): Promise<HeadlessChromium> {
   if (!existsSync(chromiumPath)) {
     throw new Error(`no browser at ${chromiumPath}: install Debian's chromium (apt-get install chromium) or set LT_CHROMIUM`);
   }
@@ -32,6 +46,7 @@ export async function startChromium(): Promise<HeadlessChromium> {
       '--disable-component-update',
       '--disable-sync',
       '--disable-dev-shm-usage',
+      ...(options.webgpu === undefined ? [] : webgpuFlags[options.webgpu]),
     ],
   });
   return {
