@@ -1,10 +1,10 @@
-// `pnpm bench --backend webgpu [--quick] [--steps N] [--lt-kernels off] [workload…]`: the GPU table. Each workload's
+// `pnpm bench --backend webgpu [--quick] [--count-only] [--steps N] [--lt-kernels off] [workload…]`: the GPU table. Each workload's
 // training step on the webgpu backend: images/s (median of the timed steps), compute dispatches and queue submits per
 // step, GPU time per step (tf.profile's kernel time, from timestamp queries) and CPU time per step; then, where
 // `python3` has PyTorch with CUDA, the same workloads on PyTorch CUDA and the ratio. One process, so it can be bundled
 // and carried to a GPU machine as it is. `--lt-kernels off` runs tfjs's own kernels (the baseline lt's replace).
 // Without a GPU, Dawn runs on SwiftShader (VK_DRIVER_FILES=/usr/lib/chromium/vk_swiftshader_icd.json): its times
-// are a CPU's, but the dispatch counts are the GPU's.
+// are a CPU's, but the dispatch counts are the GPU's; `--count-only` measures just those (one step after a warm-up).
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
@@ -17,6 +17,7 @@ const { values, positionals } = parseArgs({
   options: {
     backend: { type: 'string', default: 'webgpu' },
     quick: { type: 'boolean', default: false },
+    'count-only': { type: 'boolean', default: false },
     steps: { type: 'string' },
     'lt-kernels': { type: 'string', default: 'on' },
     torch: { type: 'string', default: 'python3' },
@@ -32,6 +33,8 @@ const warmup = values.quick ? 1 : 3;
 const backend = await selectBackend('webgpu');
 process.stderr.write(`bench: ${describeBackend(backend)}\n`);
 if (values['lt-kernels'] === 'off') for (const config of webgpuKernelConfigs) tf.unregisterKernel(config.kernelName, config.backendName);
+
+const kernelsLabel = `webgpu${values['lt-kernels'] === 'off' ? ' (tfjs kernels)' : ''}`;
 
 interface GpuRow {
   name: string;
@@ -54,6 +57,11 @@ async function timeStep(workload: Workload): Promise<number> {
 
 async function measure(name: string): Promise<GpuRow> {
   const workload = workloads[name]();
+  if (values['count-only']) {
+    await timeStep(workload);
+    const { result, dispatches, submits } = await countDispatches(() => timeStep(workload));
+    return { name, backend: kernelsLabel, imagesPerSecond: (workload.batch * 1000) / result, medianStepMs: result, dispatchesPerStep: dispatches, submitsPerStep: submits, gpuMsPerStep: Number.NaN, cpuMsPerStep: Number.NaN };
+  }
   for (let i = 0; i < warmup; i++) await timeStep(workload);
   const times: number[] = [];
   const cpu = process.cpuUsage();
@@ -67,7 +75,7 @@ async function measure(name: string): Promise<GpuRow> {
   const median = times[Math.floor(times.length / 2)];
   return {
     name,
-    backend: `webgpu${values['lt-kernels'] === 'off' ? ' (tfjs kernels)' : ''}`,
+    backend: kernelsLabel,
     imagesPerSecond: (workload.batch * 1000) / median,
     medianStepMs: median,
     dispatchesPerStep: counted.dispatches,
@@ -78,6 +86,7 @@ async function measure(name: string): Promise<GpuRow> {
 }
 
 function torchCuda(name: string): { imagesPerSecond: number } | undefined {
+  if (values['count-only']) return undefined;
   try {
     const out = execFileSync(values.torch, [new URL('torch_reference.py', import.meta.url).pathname, '1', name, 'cuda'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     return JSON.parse(out.trim().split('\n').pop() ?? '') as { imagesPerSecond: number };

@@ -59,6 +59,8 @@ export const workloads: Record<string, () => Workload> = {
   'resnet32-train-b64': () => modelWorkload(resnet32(), [32, 32, 3], 64, 10),
   // The GPU table (pnpm bench --backend webgpu): the batch sizes a GPU trains and evaluates at, the papers' wide CIFAR
   // net, and ResNet-50 at the papers' 224 px.
+  // The same step at batch 8: its dispatches are batch 64's, in a step SwiftShader (a CPU) runs in seconds.
+  'resnet32-train-b8': () => modelWorkload(resnet32(), [32, 32, 3], 8, 10),
   'resnet32-train-b512': () => modelWorkload(resnet32(), [32, 32, 3], 512, 10),
   'resnet32-eval-b1000': () => evalWorkload(resnet32(), [32, 32, 3], 1000),
   'resnet32wide-train-b128': () =>

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { expect } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWebGPUBackend } from './setup.js';
@@ -30,17 +29,7 @@ export async function onBoth(f: () => tf.Tensor | tf.Tensor[]): Promise<{ cpu: n
   return { cpu, gpu };
 }
 
-/** Every value within `tolerance` of the expected one, relative to the largest magnitude (at least 1). */
-export function expectClose(actual: number[][], expected: number[][], tolerance = 1e-4): void {
-  expect(actual.length).toBe(expected.length);
-  actual.forEach((values, i) => {
-    expect(values.length).toBe(expected[i].length);
-    const scale = expected[i].reduce((m, v) => Math.max(m, Math.abs(v)), 1);
-    let worst = 0;
-    values.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - expected[i][j]) / scale)));
-    expect(worst, `output ${i}: worst relative error`).toBeLessThan(tolerance);
-  });
-}
+export { expectClose } from '../../../test/support/close.js';
 
 /** GPU bytes in use and live tensors on the active webgpu backend, after the queued work has finished. */
 export async function gpuFootprint(): Promise<{ tensors: number; bytes: number }> {

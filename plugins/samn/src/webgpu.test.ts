@@ -8,24 +8,8 @@ import { isotonicAlong, IsotonicKernel, pavaTensor } from './pavaTensor.js';
 import { SamnHead } from './head.js';
 import type { ScalingClamp } from './samnLogits.js';
 import { expectClose, linearHead, meanCrossEntropy, reference, uniform } from './reference.fixture.js';
+import { onCpuAndWebGPU as onBoth } from '../../../test/support/webgpuParity.js';
 
-process.env.VK_DRIVER_FILES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
-
-/** Runs `f` (in a tidy) on cpu, then on webgpu, and returns both results as plain arrays. */
-async function onBoth(f: () => tf.Tensor[]): Promise<{ cpu: number[][]; gpu: number[][] }> {
-  const run = async () => {
-    const out = tf.tidy(f);
-    const result = await Promise.all(out.map(async (t) => Array.from(await t.data())));
-    tf.dispose(out);
-    return result;
-  };
-  await selectBackend('cpu');
-  const cpu = await run();
-  await selectBackend('webgpu');
-  // Small inputs would otherwise run on tfjs's cpu kernels, whose results a sync read could still reach.
-  tf.env().set('WEBGPU_CPU_FORWARD', false);
-  return { cpu, gpu: await run() };
-}
 
 function expectPairsClose({ cpu, gpu }: { cpu: number[][]; gpu: number[][] }, tolerance = 1e-4): void {
   expect(gpu.length).toBe(cpu.length);

@@ -8,7 +8,7 @@ import { conv2d, conv2dBiasActivation, type Conv2DPad } from './conv2d.js';
 import { LtKernel } from './ltKernels.js';
 import { Sgd } from '../optim/sgd.js';
 import { convCases, expectClose, onBoth as onBothBackends, withBuild } from '../../../../test/support/wasmParity.js';
-import { batchNormStep, bnParams, values } from '../../../../test/support/opSteps.js';
+import { batchNormStep, bnParams, sgdSteps, values } from '../../../../test/support/opSteps.js';
 
 /** onBoth, checking that wasm runs lt's native kernels. */
 async function onBoth(f: () => tf.Tensor[]): Promise<{ cpu: number[][]; wasm: number[][] }> {
@@ -173,22 +173,7 @@ describe("core's ops on lt's wasm kernels", () => {
   });
 
   it('SGD with momentum and weight decay matches cpu over three steps, with per-parameter lr multipliers', async () => {
-    const shapes = [[7], [3, 5], [2, 3, 3, 2]];
-    const init = shapes.map((s, i) => values(s, 10 + i));
-    const grads = [0, 1, 2].map((step) => shapes.map((s, i) => values(s, 20 + 3 * step + i)));
-    const { cpu, wasm } = await onBoth(() => {
-      const params = shapes.map((s, i) => ({ name: `p${i}`, variable: tf.variable(tf.tensor(init[i] as number[], s)), lrMultiplier: i === 1 ? 0.5 : 1 }));
-      const sgd = new Sgd(params, { momentum: 0.9, weightDecay: 5e-3 });
-      for (const step of grads) {
-        const named = Object.fromEntries(params.map((p, i) => [p.variable.name, tf.tensor(step[i] as number[], shapes[i])]));
-        sgd.step(named, 0.1);
-        tf.dispose(Object.values(named));
-      }
-      const out = [...params.map((p) => p.variable.clone()), ...sgd.state().map((s) => s.variable.clone())];
-      sgd.dispose();
-      tf.dispose(params.map((p) => p.variable));
-      return out;
-    });
+    const { cpu, wasm } = await onBoth(sgdSteps([[7], [3, 5], [2, 3, 3, 2]]));
     expectClose(wasm, cpu);
   });
 

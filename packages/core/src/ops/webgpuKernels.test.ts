@@ -6,25 +6,10 @@ import { selectBackend } from '../index.js';
 import { batchNorm } from './batchNorm.js';
 import { conv2d, conv2dBiasActivation } from './conv2d.js';
 import { LtKernel } from './ltKernels.js';
-import { Sgd } from '../optim/sgd.js';
 import { convCases, expectClose } from '../../../../test/support/wasmParity.js';
-import { batchNormStep, bnParams, values } from '../../../../test/support/opSteps.js';
+import { batchNormStep, bnParams, sgdSteps, values } from '../../../../test/support/opSteps.js';
+import { onCpuAndWebGPU as onBoth } from '../../../../test/support/webgpuParity.js';
 
-process.env.VK_DRIVER_FILES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
-
-/** Runs `f` (in a tidy) on cpu, then on webgpu, and returns both results as plain arrays. */
-async function onBoth(f: () => tf.Tensor[]): Promise<{ cpu: number[][]; gpu: number[][] }> {
-  const run = async () => {
-    const out = tf.tidy(f);
-    const result = await Promise.all(out.map(async (t) => Array.from(await t.data())));
-    tf.dispose(out);
-    return result;
-  };
-  await selectBackend('cpu');
-  const cpu = await run();
-  await selectBackend('webgpu');
-  return { cpu, gpu: await run() };
-}
 
 /** The names of the kernels `f` runs on the active backend, with how often each ran. */
 async function kernelCalls(f: () => tf.Tensor[]): Promise<Map<string, number>> {
@@ -126,22 +111,7 @@ describe("core's ops on lt's webgpu kernels", () => {
   });
 
   it('Sgd with momentum and weight decay matches cpu, one fused kernel per parameter', async () => {
-    const shapes = [[3, 3, 2, 5], [7], [33, 10]];
-    const init = shapes.map((s, i) => values(s, 20 + i));
-    const grads = [0, 1, 2].map((step) => shapes.map((s, i) => values(s, 30 + 3 * step + i)));
-    const run = () => {
-      const params = shapes.map((s, i) => ({ name: `p${i}`, variable: tf.variable(tf.tensor(init[i] as number[], s)), lrMultiplier: i === 1 ? 0.5 : 1 }));
-      const sgd = new Sgd(params, { momentum: 0.9, weightDecay: 5e-3 });
-      for (const step of grads) {
-        const named = Object.fromEntries(params.map((p, i) => [p.variable.name, tf.tensor(step[i] as number[], shapes[i])]));
-        sgd.step(named, 0.1);
-        tf.dispose(Object.values(named));
-      }
-      const out = [...params.map((p) => p.variable.clone()), ...sgd.state().map((s) => s.variable.clone())];
-      sgd.dispose();
-      tf.dispose(params.map((p) => p.variable));
-      return out;
-    };
+    const run = sgdSteps([[3, 3, 2, 5], [7], [33, 10]]);
     const { cpu, gpu } = await onBoth(run);
     expectClose(gpu, cpu, 1e-5);
     expect((await kernelCalls(run)).get(LtKernel.sgdMomentum)).toBe(9);
