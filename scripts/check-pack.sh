@@ -38,7 +38,7 @@ cd "$work"
 node app/node_modules/@lt/create-plugin/dist/bin.js lt-demo-plugin
 cd lt-demo-plugin
 # The @lt/* packages come from the tarballs (they are not on the registry yet), the rest from the registry.
-npm_install --save-dev "$(tarball core)" "$(tarball data)" "$(tarball models)" "$(tarball testkit)"
+npm_install --save-dev "$(tarball backend-wasm)" "$(tarball backend-webgpu)" "$(tarball core)" "$(tarball data)" "$(tarball models)" "$(tarball testkit)"
 npm run lint
 npm run build
 test -f dist/index.js

@@ -68,8 +68,8 @@ function fitOnDevice(order: Int32Array | undefined, weights: Float64Array | unde
 
 /**
  * Isotonic fit of `x` along `order` (x[order[0]] ≤ x[order[1]] ≤ …), returned in x's own index order, as one
- * differentiable op; `weights[j]` weighs sorted position j (x[order[j]]). Where lt's isotonic kernels are registered (webgpu, see `fitsOnDevice`) it fits on the device
- * in f32 and reads nothing back, so NaN/Infinity inputs are not rejected there (they propagate) and `onFit` is not
+ * differentiable op; `weights[j]` weighs sorted position j (x[order[j]]). Where lt's isotonic kernels are
+ * registered (webgpu, see `fitsOnDevice`) it fits on the device in f32 and reads nothing back, so NaN/Infinity inputs are not rejected there (they propagate) and `onFit` is not
  * called; elsewhere it fits in JS in float64, rejects non-finite values and gives `onFit` the fitted values
  * (float64, x's index order) each forward pass.
  */
