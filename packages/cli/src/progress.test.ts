@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { ProgressEvent, RunManifest } from '@lt/core';
 import { ProgressPrinter } from './progress.js';
 
-function printed(backend: string, images?: unknown): string {
+function printed(backend: string, images?: unknown, adapter?: unknown): string {
   let text = '';
   let now = 0;
   const printer = new ProgressPrinter({ isTTY: false, write: (t: string) => ((text += t), true) }, () => now);
   const manifest = {
     lt: { version: '0' },
-    backend: { name: backend, threads: 1 },
+    backend: { name: backend, threads: adapter === undefined ? 1 : 0, adapter },
     dataset: { name: 'image-folder' },
     model: { name: 'cnn' },
     seed: 0,
@@ -30,6 +30,12 @@ describe('ProgressPrinter', () => {
     // 2 s per step: epoch 10 steps = 20 s, stage 10 epochs = 200 s; stage 2 at 0.5 s per image: 2 × 40 × 0.5 = 40 s.
     expect(printed('wasm')).toContain('estimate: epoch ≈ 20 s, stage ≈ 3.3 min, run ≈ 4.0 min on backend wasm (from steps 2–6); Ctrl-C to stop\n');
     expect(printed('tensorflow')).not.toContain('estimate');
+  });
+
+  it('names the GPU adapter on webgpu, where threads mean nothing', () => {
+    const text = printed('webgpu', undefined, { vendor: 'nvidia', architecture: 'hopper', description: 'H200', software: false, provider: 'dawn' });
+    expect(text).toMatch(/^lt 0 · backend webgpu \(nvidia hopper, hardware adapter\) · image-folder/);
+    expect(printed('wasm')).toMatch(/^lt 0 · backend wasm \(1 thread\) · /);
   });
 
   it('lists skipped images with where they were declared', () => {

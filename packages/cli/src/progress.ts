@@ -1,4 +1,4 @@
-import type { ImageSplitInfo, ProgressEvent, RunManifest } from '@lt/core';
+import type { BackendInfo, ImageSplitInfo, ProgressEvent, RunManifest } from '@lt/core';
 
 const BAR_WIDTH = 24;
 /** Steps timed (after the first, which pays for warm-up) before a CPU backend's estimate is printed. */
@@ -8,6 +8,15 @@ const LISTED_SKIPS = 10;
 
 const duration = (seconds: number): string =>
   seconds < 90 ? `${seconds.toFixed(0)} s` : seconds < 90 * 60 ? `${(seconds / 60).toFixed(1)} min` : `${(seconds / 3600).toFixed(1)} h`;
+
+/** The backend as the start line shows it: its threads, or its GPU adapter on webgpu. */
+function backendLabel(backend: BackendInfo): string {
+  if (backend.adapter !== undefined) {
+    const { vendor, architecture, software } = backend.adapter;
+    return `${backend.name} (${vendor} ${architecture}, ${software ? 'software' : 'hardware'} adapter)`;
+  }
+  return `${backend.name} (${backend.threads} thread${backend.threads === 1 ? '' : 's'})`;
+}
 
 /** Renders progress events: a live bar per epoch on a terminal, one line per epoch otherwise. */
 export class ProgressPrinter {
@@ -52,7 +61,7 @@ export class ProgressPrinter {
       case 'run-start': {
         const m = event.manifest;
         this.out.write(
-          `lt ${m.lt.version} · backend ${m.backend.name} (${m.backend.threads} thread${m.backend.threads === 1 ? '' : 's'}) · ` +
+          `lt ${m.lt.version} · backend ${backendLabel(m.backend)} · ` +
             `${m.dataset.name} · ${m.model.name} · seed ${m.seed}\n` +
             `class counts: [${m.classCounts.length > 20 ? `${m.classCounts.length} classes, ${Math.max(...m.classCounts)} to ${Math.min(...m.classCounts)} images` : m.classCounts.join(', ')}]\n`,
         );
