@@ -20,7 +20,7 @@ import {
   type TauNormOptionsT,
 } from './options.js';
 import { TauNormHead } from './tauNormHead.js';
-import { searchTau } from './tauSearch.js';
+import { chooseTau, predictTauGrid, type TauPredictions } from './tauSearch.js';
 import { version } from './version.js';
 
 /** Re-initialises a linear head in place as PyTorch's `nn.Linear` does: weight and bias U(±1/√D). */
@@ -62,29 +62,40 @@ export class TauNormPlugin implements LtPlugin {
 
   constructor(@inject(TauNormOptions) private readonly options: TauNormOptionsT) {}
 
+  /**
+   * The τ search predicts in `classifierRescale`, on the model as that hook sees it, and reads the predictions back
+   * in `stageStart`, where awaiting is allowed (webgpu has no synchronous read in Node); τ is set before any step.
+   */
   apply(hooks: StageHooks): void {
-    hooks.classifierRescale.tap({ name: TauNormPlugin.meta.name, replaces: true }, (head, context) => this.build(head, context));
-  }
-
-  private build(head: ClassifierHead, context: StageContext): TauNormHead {
     const name = TauNormPlugin.meta.name;
-    requireFrozen(name, context);
-    const { tau, grid, searchOn, searchFraction } = this.options;
-    if (tau !== undefined) return new TauNormHead(head, { tau, selectedOn: 'fixed', curve: [] });
-    const choice = searchTau(context.model.backbone, head, context.dataset, {
-      grid,
-      on: searchOn,
-      fraction: searchFraction,
-      batchSize: 256,
-      rng: context.rng.fork('tau-search'),
+    let pending: { head: TauNormHead; predictions: TauPredictions } | undefined;
+    hooks.classifierRescale.tap({ name, replaces: true }, (head, context) => {
+      requireFrozen(name, context);
+      const { tau, grid, searchOn, searchFraction } = this.options;
+      if (tau !== undefined) return new TauNormHead(head, { tau, selectedOn: 'fixed', curve: [] });
+      const predictions = predictTauGrid(context.model.backbone, head, context.dataset, {
+        grid,
+        on: searchOn,
+        fraction: searchFraction,
+        batchSize: 256,
+        rng: context.rng.fork('tau-search'),
+      });
+      pending = { head: new TauNormHead(head), predictions };
+      return pending.head;
     });
-    const curve = choice.curve.map((p) => `${p.tau}: ${(100 * p.balancedAccuracy).toFixed(2)}`).join(', ');
-    const where =
-      searchOn === 'test'
-        ? 'the TEST set (as the reference does: the number reported for this stage is selected on test)'
-        : `a ${searchFraction} per-class split of the training set`;
-    context.logger.info(`${name}: τ = ${choice.tau}, selected on ${where} by class-balanced accuracy (%) — ${curve}`);
-    return new TauNormHead(head, choice);
+    hooks.stageStart.tapPromise(name, async (context) => {
+      if (pending === undefined) return;
+      const { head, predictions } = pending;
+      pending = undefined;
+      const choice = await chooseTau(predictions);
+      const curve = choice.curve.map((p) => `${p.tau}: ${(100 * p.balancedAccuracy).toFixed(2)}`).join(', ');
+      const where =
+        choice.selectedOn === 'test'
+          ? 'the TEST set (as the reference does: the number reported for this stage is selected on test)'
+          : `a ${this.options.searchFraction} per-class split of the training set`;
+      context.logger.info(`${name}: τ = ${choice.tau}, selected on ${where} by class-balanced accuracy (%) — ${curve}`);
+      head.choose(choice);
+    });
   }
 }
 

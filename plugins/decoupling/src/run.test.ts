@@ -1,4 +1,7 @@
 // End-to-end: tiny two-stage runs on the cpu backend (synthetic data, a small MLP).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { createRun, createRng, type Run, type RunConfig } from '@lt/core';
@@ -22,8 +25,9 @@ type StageConfig = RunConfig['stages'][number];
 const representation: StageConfig = { name: 'representation', epochs: 3, batchSize: 16, lr: 0.2, plugins: [ce()] };
 const frozen = (plugins: StageConfig['plugins'], epochs = 1): StageConfig => ({ name: 'classifier', epochs, batchSize: 16, lr: 0.05, freeze: 'backbone', plugins });
 
-function run(stages: StageConfig[]): Run {
+function run(stages: StageConfig[], outDir?: string): Run {
   const created = createRun({
+    ...(outDir !== undefined && { outDir }),
     dataset: syntheticLT({ numClasses: 4, imbalance: 10, maxCount: 60, testPerClass: 10 }),
     model: mlp({ hidden: [16] }),
     seed: 3,
@@ -61,6 +65,18 @@ describe('tauNorm() in a run', () => {
     const onTest = run([representation, frozen([tauNorm({ searchOn: 'test', grid: [0, 1] })])]);
     await onTest.start();
     expect((onTest.model.head as TauNormHead).choice.selectedOn).toBe('test');
+  });
+
+  it('a finished τ-norm stage that resume skips gets its τ from the same search, and scores as before', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'lt-tau-'));
+    cleanup.push(() => rmSync(outDir, { recursive: true, force: true }));
+    const stages = [representation, frozen([tauNorm()])];
+    const first = run(stages, outDir);
+    const report = await first.start();
+    const resumed = run(stages, outDir);
+    const again = await resumed.start({ resume: true });
+    expect((resumed.model.head as TauNormHead).choice).toEqual((first.model.head as TauNormHead).choice);
+    expect(again.stages[1].final.top1).toBe(report.stages[1].final.top1);
   });
 
   it('conflicts with SAMN and with LWS on classifierRescale, naming both plugins', async () => {

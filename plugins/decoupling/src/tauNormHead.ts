@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { HeadWrapper, type ClassifierHead, type DenseFold, type NamedVariable } from '@lt/core';
+import { HeadWrapper, LtError, type ClassifierHead, type DenseFold, type NamedVariable } from '@lt/core';
 import { scaledParameters } from './lwsHead.js';
 import { tauNormalize } from './tauNormalize.js';
 
@@ -18,14 +18,29 @@ export interface TauChoice {
  * that runs this head leaves them unchanged.
  */
 export class TauNormHead extends HeadWrapper {
-  readonly config: Readonly<Record<string, unknown>>;
+  #choice: TauChoice | undefined;
 
-  constructor(
-    inner: ClassifierHead,
-    readonly choice: TauChoice,
-  ) {
+  /** Without a choice, τ is set later by `choose` (the plugin searches it where reading back can be awaited). */
+  constructor(inner: ClassifierHead, choice?: TauChoice) {
     super(inner);
-    this.config = { kind: 'tau-norm', numClasses: inner.numClasses, featureDim: inner.featureDim, ...choice, base: inner.config };
+    this.#choice = choice;
+  }
+
+  get choice(): TauChoice {
+    if (this.#choice === undefined) {
+      throw new LtError('TAU_NOT_CHOSEN', `tau-norm head '${this.name}': τ is used before it was chosen (the τ search runs at stage start)`);
+    }
+    return this.#choice;
+  }
+
+  /** Sets τ, once, on a head built without it. */
+  choose(choice: TauChoice): void {
+    if (this.#choice !== undefined) throw new LtError('TAU_ALREADY_CHOSEN', `tau-norm head '${this.name}': τ is already ${this.#choice.tau}`);
+    this.#choice = choice;
+  }
+
+  get config(): Readonly<Record<string, unknown>> {
+    return { kind: 'tau-norm', numClasses: this.numClasses, featureDim: this.featureDim, ...this.#choice, base: this.inner.config };
   }
 
   get tau(): number {

@@ -61,19 +61,48 @@ export function balancedAccuracy(predictions: ArrayLike<number>, labels: ArrayLi
   return sum / Math.max(present, 1);
 }
 
+/** Each τ's predicted classes on the scored split, computed but not yet read back. */
+export interface TauPredictions {
+  readonly grid: readonly number[];
+  readonly on: TauSearchOptions['on'];
+  readonly numClasses: number;
+  readonly labels: Int32Array;
+  /** argmax of the τ-normalised logits, one tensor per τ of the grid. */
+  readonly predicted: readonly tf.Tensor1D[];
+}
+
+/**
+ * The device half of the search: every τ's predictions, run synchronously (so it can see the model as a sync hook
+ * does) and read by `chooseTau` later, where awaiting is allowed.
+ */
+export function predictTauGrid(backbone: Backbone, head: ClassifierHead, dataset: Dataset, options: TauSearchOptions): TauPredictions {
+  const { features, labels } = scoredFeatures(backbone, dataset, options);
+  const predicted = options.grid.map((tau) =>
+    tf.tidy(() => tf.argMax(tf.matMul(features, tauNormalize(head.weight, tau), false, true), 1) as tf.Tensor1D),
+  );
+  features.dispose();
+  return { grid: options.grid, on: options.on, numClasses: head.numClasses, labels, predicted };
+}
+
+/** Reads the predictions (frees them) and returns the τ of best class-balanced accuracy (the smallest among ties), with the curve. */
+export async function chooseTau(predictions: TauPredictions): Promise<TauChoice> {
+  const { grid, on, numClasses, labels, predicted } = predictions;
+  try {
+    const curve: Array<{ tau: number; balancedAccuracy: number }> = [];
+    for (const [i, tau] of grid.entries()) {
+      curve.push({ tau, balancedAccuracy: balancedAccuracy(await predicted[i].data(), labels, numClasses) });
+    }
+    const best = curve.reduce((a, b) => (b.balancedAccuracy > a.balancedAccuracy ? b : a));
+    return { tau: best.tau, selectedOn: on, curve };
+  } finally {
+    tf.dispose(predicted as tf.Tensor1D[]);
+  }
+}
+
 /**
  * Scores every τ of the grid by class-balanced accuracy of the τ-normalised head (bias dropped) and returns the
  * best (the smallest τ among ties), with the whole curve.
  */
-export function searchTau(backbone: Backbone, head: ClassifierHead, dataset: Dataset, options: TauSearchOptions): TauChoice {
-  const { features, labels } = scoredFeatures(backbone, dataset, options);
-  const curve = options.grid.map((tau) => {
-    const predicted = tf.tidy(() => tf.argMax(tf.matMul(features, tauNormalize(head.weight, tau), false, true), 1));
-    const balanced = balancedAccuracy(predicted.dataSync(), labels, head.numClasses);
-    predicted.dispose();
-    return { tau, balancedAccuracy: balanced };
-  });
-  features.dispose();
-  const best = curve.reduce((a, b) => (b.balancedAccuracy > a.balancedAccuracy ? b : a));
-  return { tau: best.tau, selectedOn: options.on, curve };
+export async function searchTau(backbone: Backbone, head: ClassifierHead, dataset: Dataset, options: TauSearchOptions): Promise<TauChoice> {
+  return chooseTau(predictTauGrid(backbone, head, dataset, options));
 }

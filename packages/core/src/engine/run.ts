@@ -130,6 +130,8 @@ export class Run {
         const { history } = saved.json.userDefinedMetadata;
         assignWeights(modelVariables(model), saved.weights, dir!.checkpoint(settings.name));
         tf.dispose(Object.values(saved.weights));
+        // A plugin may finish setting up the model here (tau-norm reads its τ search back): the evaluation needs it.
+        await prepared.hooks.stageStart.promise(prepared.context);
         const final = await evaluate(model, dataset, evaluation);
         const report = await stageReport(settings.name, history, final, model, 0, manifest);
         reports.push(report);
