@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { LtError } from '@lt/core';
+import { LtError, selectBackend } from '@lt/core';
 import { train } from './train.js';
 import { exportCommand } from './export.js';
 import { sweep } from './sweep/sweepCommand.js';
@@ -10,6 +10,9 @@ const [command, ...rest] = process.argv.slice(2);
 const usage = 'Usage: lt train|export|sweep|worker|compare [options]   (lt <command> --help for the options)\n';
 
 async function main(): Promise<number> {
+  // tfjs's cpu backend prints an advert for tfjs-node the first time it computes; selectBackend starts it quietly.
+  // Every command starts there, and train and sweep cells then switch to the backend they are given.
+  await selectBackend('cpu');
   if (command === 'train') return train(rest);
   if (command === 'export') return exportCommand(rest);
   if (command === 'sweep') return sweep(rest);

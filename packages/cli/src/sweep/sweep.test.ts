@@ -3,7 +3,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { access, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +13,7 @@ import { train } from '../train.js';
 import { compare } from '../compare/compare.js';
 import { queueName, redisConnection } from './redis.js';
 import { startChromium } from '../../../../test/support/browser.js';
+import { freePort, startRedis } from '../../../../test/support/redis.js';
 import { idxBytes } from '../../../data/src/testFiles.fixture.js';
 
 const repo = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
@@ -25,14 +25,6 @@ function sink() {
   let text = '';
   const stream = { isTTY: false, write: (chunk: string) => ((text += chunk), true) } as unknown as NodeJS.WriteStream;
   return { stream, text: () => text };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as { port: number };
-  await new Promise((ok) => server.close(ok));
-  return port;
 }
 
 /** IDX files of 8×8 images: class c lights pixel row c (and its neighbour) over seeded noise, so an MLP learns it. */
@@ -76,11 +68,7 @@ beforeAll(async () => {
   await writeFile(join(root, 'sweep.yaml'), sweepYaml(join(root, 'mnist')));
   const port = await freePort();
   url = `redis://127.0.0.1:${port}`;
-  redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((ok, fail) => {
-    redis.on('error', fail);
-    redis.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('Ready to accept connections') && ok());
-  });
+  redis = await startRedis(port);
 });
 
 afterAll(async () => {

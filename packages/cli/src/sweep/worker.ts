@@ -61,6 +61,17 @@ export async function worker(argv: string[], out: NodeJS.WritableStream = proces
     { connection: redisConnection(values.queue), concurrency, lockDuration: stalled, stalledInterval: stalled, maxStalledCount: 3 },
   );
   bull.on('failed', (job, error) => out.write(`${job?.id}: failed: ${error.message.split('\n')[0]}\n`));
+  // ioredis retries a refused connection forever and silently: say so once per outage, and when it answers again.
+  let unreachable = false;
+  bull.on('error', (error) => {
+    if (unreachable) return;
+    unreachable = true;
+    out.write(`lt worker: cannot reach Redis at ${values.queue} (${error.message}); retrying until it answers — Ctrl-C to stop\n`);
+  });
+  bull.on('ready', () => {
+    if (unreachable) out.write(`lt worker: connected to Redis at ${values.queue}\n`);
+    unreachable = false;
+  });
   out.write(`lt worker on ${values.queue}: ${concurrency} at once, ${threads} thread${threads === 1 ? '' : 's'} each\n`);
   await new Promise<void>((resolve) => {
     const stop = () => {
