@@ -73,8 +73,28 @@ const run = (name: string, inputs: tf.NamedTensorMap, attrs: Record<string, unkn
   return Array.isArray(out) ? out : [out];
 };
 
-// lt's side: forward and backward by hand, convolution, BatchNorm and the update through lt's kernels by name.
-async function ltSide(): Promise<SideResult> {
+/** What one step reads: the batch, the parameters, the momentum buffers (none before the first step), BatchNorm's. */
+interface StepInput {
+  readonly x: tf.Tensor4D;
+  readonly labels: tf.Tensor2D;
+  readonly params: Record<Param, tf.Tensor>;
+  readonly buffers: Record<Param, tf.Tensor> | undefined;
+  readonly running: { mean: tf.Tensor; variance: tf.Tensor };
+  readonly step: number;
+}
+
+/** What one step returns: its loss and gradients (the input's too), the updated parameters, buffers and statistics. */
+// A type, not an interface: tf.tidy takes it as a TensorContainer only with an implicit index signature.
+type StepOutput = {
+  loss: tf.Tensor;
+  grads: Record<Param | 'input', tf.Tensor>;
+  next: Record<Param, tf.Tensor>;
+  nextBuffers: Record<Param, tf.Tensor>;
+  running: { mean: tf.Tensor; variance: tf.Tensor };
+};
+
+/** STEPS steps of `step` from the shared initial values; reads back what the two sides are compared on. */
+async function train(step: (input: StepInput) => StepOutput): Promise<SideResult> {
   const x = tf.tensor4d(data.x, [N, H, W, CI]);
   const labels = tf.tensor2d(data.labels, [N, CLASSES]);
   let params = Object.fromEntries(PARAMS.map((p) => [p, tf.tensor(data[p], shapes[p])])) as Record<Param, tf.Tensor>;
@@ -82,39 +102,10 @@ async function ltSide(): Promise<SideResult> {
   let running = { mean: tf.zeros([CO]), variance: tf.ones([CO]) };
   const losses: number[] = [];
   let grads: SideResult['grads'] | undefined;
-  for (let step = 0; step < STEPS; step++) {
-    const out = tf.tidy(() => {
-      const { filter, gamma, beta, dense, bias } = params;
-      const conv = run(WebGPUKernelName.conv2D, { x, filter }, { outShape: [N, H, W, CO], ...CONV })[0];
-      const [act, mean, rstd, runningMean, runningVar] = run(
-        WebGPUKernelName.batchNormTrain,
-        { x: conv, gamma, beta, runningMean: running.mean, runningVar: running.variance },
-        { epsilon: EPSILON, momentum: BN_MOMENTUM, relu: true },
-      );
-      const pooled = tf.mean(act, [1, 2]);
-      const logits = tf.add(tf.matMul(pooled, dense), bias);
-      const loss = tf.losses.softmaxCrossEntropy(labels, logits);
-      // d(mean CE)/d logits = (softmax − labels) / N.
-      const dLogits = tf.div(tf.sub(tf.softmax(logits), labels), N);
-      const dDense = tf.matMul(pooled, dLogits, true, false);
-      const dBias = tf.sum(dLogits, 0);
-      const dPooled = tf.matMul(dLogits, dense, false, true);
-      const dAct = tf.broadcastTo(tf.div(tf.reshape(dPooled, [N, 1, 1, CO]), H * W), [N, H, W, CO]);
-      // y = act gates the gradient through the fused ReLU.
-      const [dConv, dGamma, dBeta] = run(WebGPUKernelName.batchNormGrad, { dy: dAct, x: conv, mean, rstd, gamma, y: act });
-      const dFilter = run(WebGPUKernelName.conv2DFilterGrad, { x, dy: dConv }, { filterShape: shapes.filter, ...CONV })[0];
-      const dInput = run(WebGPUKernelName.conv2DInputGrad, { dy: dConv, filter }, { xShape: [N, H, W, CI], ...CONV })[0];
-      const g: Record<Param, tf.Tensor> = { filter: dFilter, gamma: dGamma, beta: dBeta, dense: dDense, bias: dBias };
-      const next = {} as Record<Param, tf.Tensor>;
-      const nextBuffers = {} as Record<Param, tf.Tensor>;
-      for (const p of PARAMS) {
-        const buffer = buffers?.[p] ?? g[p];
-        [next[p], nextBuffers[p]] = run(WebGPUKernelName.sgdMomentum, { param: params[p], grad: g[p], buffer }, { lr: LR, momentum: MOMENTUM, weightDecay: WEIGHT_DECAY, first: step === 0 });
-      }
-      return { loss, grads: { ...g, input: dInput }, next, nextBuffers, running: { mean: runningMean, variance: runningVar } };
-    });
+  for (let i = 0; i < STEPS; i++) {
+    const out = tf.tidy(() => step({ x, labels, params, buffers, running, step: i }));
     losses.push((await read(out.loss))[0]);
-    if (step === 0) grads = await readAll(out.grads);
+    if (i === 0) grads = await readAll(out.grads);
     tf.dispose([out.loss, ...Object.values(out.grads), ...Object.values(params), ...Object.values(buffers ?? {}), running.mean, running.variance]);
     params = out.next;
     buffers = out.nextBuffers;
@@ -125,55 +116,70 @@ async function ltSide(): Promise<SideResult> {
   return result;
 }
 
+// lt's side: forward and backward by hand, convolution, BatchNorm and the update through lt's kernels by name.
+const ltSide = (): Promise<SideResult> =>
+  train(({ x, labels, params, buffers, running, step }) => {
+    const { filter, gamma, beta, dense, bias } = params;
+    const conv = run(WebGPUKernelName.conv2D, { x, filter }, { outShape: [N, H, W, CO], ...CONV })[0];
+    const [act, mean, rstd, runningMean, runningVar] = run(
+      WebGPUKernelName.batchNormTrain,
+      { x: conv, gamma, beta, runningMean: running.mean, runningVar: running.variance },
+      { epsilon: EPSILON, momentum: BN_MOMENTUM, relu: true },
+    );
+    const pooled = tf.mean(act, [1, 2]);
+    const logits = tf.add(tf.matMul(pooled, dense), bias);
+    const loss = tf.losses.softmaxCrossEntropy(labels, logits);
+    // d(mean CE)/d logits = (softmax − labels) / N.
+    const dLogits = tf.div(tf.sub(tf.softmax(logits), labels), N);
+    const dDense = tf.matMul(pooled, dLogits, true, false);
+    const dBias = tf.sum(dLogits, 0);
+    const dPooled = tf.matMul(dLogits, dense, false, true);
+    const dAct = tf.broadcastTo(tf.div(tf.reshape(dPooled, [N, 1, 1, CO]), H * W), [N, H, W, CO]);
+    // y = act gates the gradient through the fused ReLU.
+    const [dConv, dGamma, dBeta] = run(WebGPUKernelName.batchNormGrad, { dy: dAct, x: conv, mean, rstd, gamma, y: act });
+    const dFilter = run(WebGPUKernelName.conv2DFilterGrad, { x, dy: dConv }, { filterShape: shapes.filter, ...CONV })[0];
+    const dInput = run(WebGPUKernelName.conv2DInputGrad, { dy: dConv, filter }, { xShape: [N, H, W, CI], ...CONV })[0];
+    const g: Record<Param, tf.Tensor> = { filter: dFilter, gamma: dGamma, beta: dBeta, dense: dDense, bias: dBias };
+    const next = {} as Record<Param, tf.Tensor>;
+    const nextBuffers = {} as Record<Param, tf.Tensor>;
+    for (const p of PARAMS) {
+      const buffer = buffers?.[p] ?? g[p];
+      [next[p], nextBuffers[p]] = run(WebGPUKernelName.sgdMomentum, { param: params[p], grad: g[p], buffer }, { lr: LR, momentum: MOMENTUM, weightDecay: WEIGHT_DECAY, first: step === 0 });
+    }
+    return { loss, grads: { ...g, input: dInput }, next, nextBuffers, running: { mean: runningMean, variance: runningVar } };
+  });
+
 // The reference: plain tfjs ops, gradients from tf.grads, PyTorch's SGD with momentum and BatchNorm written out.
-async function referenceSide(): Promise<SideResult> {
-  const x = tf.tensor4d(data.x, [N, H, W, CI]);
-  const labels = tf.tensor2d(data.labels, [N, CLASSES]);
-  let params = Object.fromEntries(PARAMS.map((p) => [p, tf.tensor(data[p], shapes[p])])) as Record<Param, tf.Tensor>;
-  let buffers: Record<Param, tf.Tensor> | undefined;
-  let running = { mean: tf.zeros([CO]), variance: tf.ones([CO]) };
-  const losses: number[] = [];
-  let grads: SideResult['grads'] | undefined;
-  const m = N * H * W;
-  for (let step = 0; step < STEPS; step++) {
-    const out = tf.tidy(() => {
-      const statistics = tf.moments(tf.conv2d(x, params.filter as tf.Tensor4D, 1, 'same'), [0, 1, 2]);
-      const lossOf = (input: tf.Tensor, filter: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, dense: tf.Tensor, bias: tf.Tensor) => {
-        const conv = tf.conv2d(input as tf.Tensor4D, filter as tf.Tensor4D, 1, 'same');
-        const { mean, variance } = tf.moments(conv, [0, 1, 2]);
-        const act = tf.relu(tf.add(tf.mul(tf.div(tf.sub(conv, mean), tf.sqrt(tf.add(variance, EPSILON))), gamma), beta));
-        const logits = tf.add(tf.matMul(tf.mean(act, [1, 2]) as tf.Tensor2D, dense as tf.Tensor2D), bias);
-        return tf.losses.softmaxCrossEntropy(labels, logits);
-      };
-      const { filter, gamma, beta, dense, bias } = params;
-      const loss = lossOf(x, filter, gamma, beta, dense, bias);
-      const [dInput, ...gradients] = tf.grads(lossOf)([x, filter, gamma, beta, dense, bias]);
-      const g = Object.fromEntries(PARAMS.map((p, i) => [p, gradients[i]])) as Record<Param, tf.Tensor>;
-      const next = {} as Record<Param, tf.Tensor>;
-      const nextBuffers = {} as Record<Param, tf.Tensor>;
-      for (const p of PARAMS) {
-        const d = tf.add(g[p], tf.mul(params[p], WEIGHT_DECAY));
-        nextBuffers[p] = buffers === undefined ? d : tf.add(tf.mul(buffers[p], MOMENTUM), d);
-        next[p] = tf.sub(params[p], tf.mul(nextBuffers[p], LR));
-      }
-      // Running variance takes the unbiased variance, var·m/(m − 1), as PyTorch's does.
-      const nextRunning = {
-        mean: tf.add(tf.mul(running.mean, 1 - BN_MOMENTUM), tf.mul(statistics.mean, BN_MOMENTUM)),
-        variance: tf.add(tf.mul(running.variance, 1 - BN_MOMENTUM), tf.mul(statistics.variance, (BN_MOMENTUM * m) / (m - 1))),
-      };
-      return { loss, grads: { ...g, input: dInput }, next, nextBuffers, running: nextRunning };
-    });
-    losses.push((await read(out.loss))[0]);
-    if (step === 0) grads = await readAll(out.grads);
-    tf.dispose([out.loss, ...Object.values(out.grads), ...Object.values(params), ...Object.values(buffers ?? {}), running.mean, running.variance]);
-    params = out.next;
-    buffers = out.nextBuffers;
-    running = out.running;
-  }
-  const result = { losses, grads: grads!, params: await readAll(params), running: await readAll(running) };
-  tf.dispose([x, labels, ...Object.values(params), ...Object.values(buffers ?? {}), running.mean, running.variance]);
-  return result;
-}
+const referenceSide = (): Promise<SideResult> =>
+  train(({ x, labels, params, buffers, running }) => {
+    const m = N * H * W;
+    const statistics = tf.moments(tf.conv2d(x, params.filter as tf.Tensor4D, 1, 'same'), [0, 1, 2]);
+    const lossOf = (input: tf.Tensor, filter: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, dense: tf.Tensor, bias: tf.Tensor) => {
+      const conv = tf.conv2d(input as tf.Tensor4D, filter as tf.Tensor4D, 1, 'same');
+      const { mean, variance } = tf.moments(conv, [0, 1, 2]);
+      const act = tf.relu(tf.add(tf.mul(tf.div(tf.sub(conv, mean), tf.sqrt(tf.add(variance, EPSILON))), gamma), beta));
+      const logits = tf.add(tf.matMul(tf.mean(act, [1, 2]) as tf.Tensor2D, dense as tf.Tensor2D), bias);
+      return tf.losses.softmaxCrossEntropy(labels, logits);
+    };
+    const { filter, gamma, beta, dense, bias } = params;
+    const loss = lossOf(x, filter, gamma, beta, dense, bias);
+    const [dInput, ...gradients] = tf.grads(lossOf)([x, filter, gamma, beta, dense, bias]);
+    const g = Object.fromEntries(PARAMS.map((p, i) => [p, gradients[i]])) as Record<Param, tf.Tensor>;
+    const next = {} as Record<Param, tf.Tensor>;
+    const nextBuffers = {} as Record<Param, tf.Tensor>;
+    for (const p of PARAMS) {
+      const d = tf.add(g[p], tf.mul(params[p], WEIGHT_DECAY));
+      nextBuffers[p] = buffers === undefined ? d : tf.add(tf.mul(buffers[p], MOMENTUM), d);
+      next[p] = tf.sub(params[p], tf.mul(nextBuffers[p], LR));
+    }
+    // Running variance takes the unbiased variance, var·m/(m − 1), as PyTorch's does.
+    const nextRunning = {
+      mean: tf.add(tf.mul(running.mean, 1 - BN_MOMENTUM), tf.mul(statistics.mean, BN_MOMENTUM)),
+      variance: tf.add(tf.mul(running.variance, 1 - BN_MOMENTUM), tf.mul(statistics.variance, (BN_MOMENTUM * m) / (m - 1))),
+    };
+    return { loss, grads: { ...g, input: dInput }, next, nextBuffers, running: nextRunning };
+  });
+
 
 /** Runs lt's step on webgpu, then the reference on cpu, in this page. */
 export async function ltWebGPUStep(): Promise<StepResult> {
