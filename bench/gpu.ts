@@ -1,4 +1,5 @@
-// `pnpm bench --backend webgpu [--quick] [--count-only] [--steps N] [--lt-kernels off] [workload…]`: the GPU table. Each workload's
+// `pnpm bench --backend webgpu [--quick] [--count-only] [--steps N] [--lt-kernels off] [--torch-script PATH] [workload…]`:
+// the GPU table. Each workload's
 // training step on the webgpu backend: images/s (median of the timed steps), compute dispatches and queue submits per
 // step, GPU time per step (tf.profile's kernel time, from timestamp queries) and CPU time per step; then, where
 // `python3` has PyTorch with CUDA, the same workloads on PyTorch CUDA and the ratio. One process, so it can be bundled
@@ -6,6 +7,7 @@
 // Without a GPU, Dawn runs on SwiftShader (VK_DRIVER_FILES=/usr/lib/chromium/vk_swiftshader_icd.json): its times
 // are a CPU's, but the dispatch counts are the GPU's; `--count-only` measures just those (one step after a warm-up).
 import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend, describeBackend } from '@lt/core';
@@ -21,6 +23,8 @@ const { values, positionals } = parseArgs({
     steps: { type: 'string' },
     'lt-kernels': { type: 'string', default: 'on' },
     torch: { type: 'string', default: 'python3' },
+    // Where bench/torch_reference.py is when this file runs bundled elsewhere (a GPU machine's copy of the repo).
+    'torch-script': { type: 'string', default: fileURLToPath(new URL('torch_reference.py', import.meta.url)) },
   },
 });
 
@@ -88,7 +92,7 @@ async function measure(name: string): Promise<GpuRow> {
 function torchCuda(name: string): { imagesPerSecond: number } | undefined {
   if (values['count-only']) return undefined;
   try {
-    const out = execFileSync(values.torch, [new URL('torch_reference.py', import.meta.url).pathname, '1', name, 'cuda'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync(values.torch, [values['torch-script'], '1', name, 'cuda'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     return JSON.parse(out.trim().split('\n').pop() ?? '') as { imagesPerSecond: number };
   } catch {
     return undefined;
