@@ -1,7 +1,6 @@
 // End to end: lt train → lt export → the model loads with @tensorflow/tfjs alone, in Node and in headless chromium.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfjs from '@tensorflow/tfjs';
@@ -10,20 +9,15 @@ import { mnistLT } from '@lt/data';
 import { exportCommand, rebuildModel, train, type ExportedClasses } from '@lt/cli';
 import { serveExample } from '../examples/rebalance-existing-model/server.js';
 import { startChromium } from './support/browser.js';
+import { tempDirForBlock } from './support/tempDir.js';
 
 const sink = () => ({ write: () => true }) as unknown as NodeJS.WriteStream;
 
 describe('lt export', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'lt-export-e2e-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = tempDirForBlock('lt-export-e2e-');
 
   it('exports a CE → SAMN run whose logits, in Node and in the browser, match lt’s', async () => {
-    const config = join(dir, 'lt.yaml');
+    const config = join(dir(), 'lt.yaml');
     await writeFile(
       config,
       [
@@ -35,12 +29,12 @@ describe('lt export', () => {
         '  - { name: classifier, epochs: 2, batchSize: 32, lr: 0.05, weightDecay: 0, freeze: backbone, plugins: [ce, samn] }',
       ].join('\n'),
     );
-    const runDir = join(dir, 'run');
+    const runDir = join(dir(), 'run');
     expect(await train(['--config', config, '--out', runDir], sink(), sink())).toBe(0);
-    const out = join(dir, 'exported');
+    const out = join(dir(), 'exported');
     expect(await exportCommand([runDir, '--out', out], sink())).toBe(0);
     await expect(exportCommand([runDir, '--out', out, '--stage', 'nope'], sink())).rejects.toThrow(/no stage 'nope' \(stages: representation, classifier\)/);
-    const first = join(dir, 'exported-representation');
+    const first = join(dir(), 'exported-representation');
     expect(await exportCommand([runDir, '--out', first, '--stage', 'representation'], sink())).toBe(0);
     // --stage picks that stage's checkpoint: stage 1's plain linear head, other weights than the last stage's.
     const representation = await rebuildModel(runDir, 'representation');

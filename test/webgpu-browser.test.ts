@@ -2,15 +2,15 @@
 // headless chromium on WebGPU over SwiftShader. The page trains two steps with lt's WGSL kernels and the same steps
 // with plain tfjs on tfjs's cpu backend; both must agree. Node runs lt's kernels through Dawn elsewhere; this is the
 // only check that the published files (not the sources vitest aliases) load and work in a browser's own WebGPU.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { startChromium } from './support/browser.js';
+import { tempDirForBlock } from './support/tempDir.js';
 import type { SideResult, StepResult } from './browser/webgpuStep.entry.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -85,16 +85,10 @@ function expectClose(name: string, actual: readonly number[], expected: readonly
 }
 
 describe('@lt/backend-webgpu, packed, in headless chromium on WebGPU', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'lt-webgpu-browser-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const dir = tempDirForBlock('lt-webgpu-browser-');
 
   it("trains two steps with lt's kernels on SwiftShader that match tfjs's cpu backend in the same page", async () => {
-    const packed = await extractPackedBackend(dir);
+    const packed = await extractPackedBackend(dir());
     const { code, metafile } = await bundleEntry(packed);
     // Relative to absWorkingDir, the workspace root.
     const inputs = Object.keys(metafile.inputs);

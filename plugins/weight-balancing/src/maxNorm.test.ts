@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@lt/core';
-import { expectClose, readReferenceVectors, take } from '../../../test/support/vectors.js';
+import { expectClose, take } from '../../../test/support/vectors.js';
+import { maxNormCases } from './maxNorm.fixture.js';
 import { maxNormProject, maxNormThreshold } from './maxNorm.js';
 
-interface MaxNormCase {
-  shape: [number, number];
-  thresh_rel: number;
-  threshold: number;
-  weight_init: number[];
-  weight: number[];
-  out: number[];
-  projected_rows: number;
-}
-const { max_norm: cases } = readReferenceVectors<{ max_norm: MaxNormCase[] }>('baselines.json');
 
 describe.each(['cpu', 'wasm'] as const)('MaxNorm on %s', (backend) => {
-  it.each(cases.map((c, i) => [i, c.thresh_rel, c] as const))('threshold and projection match the reference (#%s, relative %s)', async (_i, _r, c) => {
+  it.each(maxNormCases.map((c, i) => [i, c.thresh_rel, c] as const))('threshold and projection match the reference (#%s, relative %s)', async (_i, _r, c) => {
     await selectBackend(backend);
     const before = tf.memory().numTensors;
     const initial = tf.tensor2d(c.weight_init, c.shape);

@@ -4,28 +4,20 @@ import { afterEach, describe, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@lt/core';
 import { linearHeadFrom } from '@lt/models';
-import { expectClose, readReferenceVectors } from '../../../test/support/vectors.js';
+import { expectClose } from '../../../test/support/vectors.js';
+import { maxNormCases } from './maxNorm.fixture.js';
 import { maxNormThresholdTensor } from './maxNorm.js';
 import { MaxNormHead } from './maxNormHead.js';
 
 process.env.VK_DRIVER_FILES ??= '/usr/lib/chromium/vk_swiftshader_icd.json';
 
-interface MaxNormCase {
-  shape: [number, number];
-  thresh_rel: number;
-  threshold: number;
-  weight_init: number[];
-  weight: number[];
-  out: number[];
-}
-const { max_norm: cases } = readReferenceVectors<{ max_norm: MaxNormCase[] }>('baselines.json');
 
 afterEach(async () => {
   await selectBackend('cpu');
 });
 
 describe('MaxNormHead on webgpu', () => {
-  it.each(cases.map((c, i) => [i, c] as const))('fixes the threshold and projects as the reference (#%s)', async (_i, c) => {
+  it.each(maxNormCases.map((c, i) => [i, c] as const))('fixes the threshold and projects as the reference (#%s)', async (_i, c) => {
     await selectBackend('webgpu');
     // Small inputs would otherwise run on tfjs's cpu kernels, whose results a sync read could still reach.
     tf.env().set('WEBGPU_CPU_FORWARD', false);

@@ -19,7 +19,11 @@ export const WasmKernelName = {
    * applied after the normalisation, in the same pass.
    */
   batchNormTrain: 'LtBatchNormTrain',
-  /** {dy, x, mean, rstd, gamma, y?}, {} → [dx, dGamma, dBeta]; with `y` (a fused ReLU's output) dy counts where y > 0. */
+  /**
+   * {dy, x, mean, rstd, gamma, y?}, {withMaskedDy?} → [dx, dGamma, dBeta]; with `y` (a fused ReLU's output) dy counts
+   * where y > 0. A backend may honour `withMaskedDy` by returning dy·[y > 0] as a fourth output (webgpu does; this one
+   * returns three, and the op computes it).
+   */
   batchNormGrad: 'LtBatchNormGrad',
   /** {x, gamma, beta, runningMean, runningVar}, {epsilon} → y, normalised with the running statistics. */
   batchNormEval: 'LtBatchNormEval',

@@ -72,6 +72,23 @@ fn combineRowLanes(l: vec3<u32>, mine: vec2<f32>) {
   }
 }`;
 
+/**
+ * The end of a partials dispatch: the row lanes' combined `sums` (two components of the lane vector) go to this span's
+ * two rows of `partials`, and span 0 copies the per-channel inputs the apply dispatch needs after them (binding them
+ * there would pass WebGPU's default of 8 storage buffers per shader).
+ */
+const storePartials = (sums: [string, string], perChannel: string[]) => `
+  combineRowLanes(l, mine);
+  if (l.y == 0u && k < u.c) {
+    partials[2u * j * u.c + k] = lanes[l.x].${sums[0]};
+    partials[(2u * j + 1u) * u.c + k] = lanes[l.x].${sums[1]};
+    if (j == 0u) {
+      let at = 2u * u.spans * u.c + k;
+${perChannel.map((name, i) => `      partials[at + ${i}u * u.c] = ${name}[k];`).join('\n')}
+    }
+  }
+}`;
+
 const entry = `
 @compute @workgroup_size(CL, RL)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) l: vec3<u32>) {
@@ -97,19 +114,7 @@ const trainPartialsBody = (lanes: number) => `${prelude(lanes)}${chan}${entry}
     let mean = s1 / n;
     mine = vec3<f32>(n, shift + mean, max(s2 - s1 * mean, 0.0));
   }
-  combineRowLanes(l, mine);
-  if (l.y == 0u && k < u.c) {
-    partials[2u * j * u.c + k] = lanes[l.x].y;
-    partials[(2u * j + 1u) * u.c + k] = lanes[l.x].z;
-    if (j == 0u) {
-      let at = 2u * u.spans * u.c + k;
-      partials[at] = gamma[k];
-      partials[at + u.c] = beta[k];
-      partials[at + 2u * u.c] = runningMean[k];
-      partials[at + 3u * u.c] = runningVar[k];
-    }
-  }
-}`;
+${storePartials(['y', 'z'], ['gamma', 'beta', 'runningMean', 'runningVar'])}`;
 
 const trainApplyBody = (lanes: number, residual: boolean, relu: boolean) => `${prelude(lanes)}${chan}
 // (mean, γ·rstd, β) of the workgroup's channels.
@@ -160,18 +165,7 @@ const gradPartialsBody = (lanes: number, masked: boolean) => `${prelude(lanes)}$
       mine += vec2<f32>(g, g * (x[i] - m) * r);
     }
   }
-  combineRowLanes(l, mine);
-  if (l.y == 0u && k < u.c) {
-    partials[2u * j * u.c + k] = lanes[l.x].x;
-    partials[(2u * j + 1u) * u.c + k] = lanes[l.x].y;
-    if (j == 0u) {
-      let at = 2u * u.spans * u.c + k;
-      partials[at] = mean[k];
-      partials[at + u.c] = rstd[k];
-      partials[at + 2u * u.c] = gamma[k];
-    }
-  }
-}`;
+${storePartials(['x', 'y'], ['mean', 'rstd', 'gamma'])}`;
 
 // dx = γ·rstd·(g − dβ/m − x̂·dγ/m) with g the gated dy; maskedDy = g (a residual shortcut's gradient) in the same pass.
 const gradApplyBody = (lanes: number, masked: boolean, withMaskedDy: boolean) => `${prelude(lanes)}${sums}

@@ -76,15 +76,17 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let t = i32(lid);
   let tx = t % ${tile.n / 4};
   let ty = t / ${tile.n / 4};
+  // The flat tile index, decoded: M tile, N tile, group, then the kernel's own outer axis (dx's phase, dW's split).
+  let mt = tile % u.mTiles;
+  let nt = (tile / u.mTiles) % u.nTiles;
+  let g = (tile / (u.mTiles * u.nTiles)) % u.groups;
+  let outer = tile / (u.mTiles * u.nTiles * u.groups);
   var acc: array<array<f32, 4>, 4>;`;
 
 // y[m, g·cog + o] = Σ_k A[m, k]·B[k, o]: m = (b, oy, ox), k = (ky, kx, c) over group g's cig input channels, so B is
 // the filter as stored. A's loads run along k (consecutive channels of one pixel), B's along o.
 const forwardBody = (tile: Tile, bias: boolean, relu: boolean) => `${shared(tile)}
 ${entry(tile)}
-  let mt = tile % u.mTiles;
-  let nt = (tile / u.mTiles) % u.nTiles;
-  let g = tile / (u.mTiles * u.nTiles);
   let M = u.n * u.oh * u.ow;
   let K = u.kh * u.kw * u.cig;
   let ka = t % ${DEPTH};
@@ -142,10 +144,7 @@ ${multiply(tile)}
 // time): M = the phase's pixels, N = cig, K = its taps × cog. A phase with no taps writes zeros.
 const inputGradBody = (tile: Tile) => `${shared(tile)}
 ${entry(tile)}
-  let mt = tile % u.mTiles;
-  let nt = (tile / u.mTiles) % u.nTiles;
-  let g = (tile / (u.mTiles * u.nTiles)) % u.groups;
-  let phase = tile / (u.mTiles * u.nTiles * u.groups);
+  let phase = outer;
   let s = u.stride;
   let ry = phase / s;
   let rx = phase % s;
@@ -209,10 +208,7 @@ ${multiply(tile)}
 // output pixel of the batch, so it is split across workgroups (split-K); split s writes its sums to dw[s].
 const filterGradBody = (tile: Tile) => `${shared(tile)}
 ${entry(tile)}
-  let mt = tile % u.mTiles;
-  let nt = (tile / u.mTiles) % u.nTiles;
-  let g = (tile / (u.mTiles * u.nTiles)) % u.groups;
-  let split = tile / (u.mTiles * u.nTiles * u.groups);
+  let split = outer;
   let M = u.kh * u.kw * u.cig;
   let K = u.n * u.oh * u.ow;
   let kBegin = split * u.splitK;

@@ -1,21 +1,12 @@
 import { getBackend, getKernel } from '@tensorflow/tfjs-core';
-import { wasmKernelsReady } from '@lt/backend-wasm';
+import { WasmKernelName, wasmKernelsReady } from '@lt/backend-wasm';
 
 /**
- * The names of lt's fused training kernels; a backend package registers the ones it implements, each with the inputs,
- * attrs and outputs documented in @lt/backend-wasm's native.ts (`WasmKernelName`).
+ * The names of lt's fused training kernels, one table for every backend: @lt/backend-wasm implements them all and
+ * documents each one's inputs, attrs and outputs there (`WasmKernelName`); another backend package registers the ones
+ * it implements under the same names.
  */
-export const LtKernel = {
-  sgdMomentum: 'LtSgdMomentum',
-  batchNormTrain: 'LtBatchNormTrain',
-  batchNormGrad: 'LtBatchNormGrad',
-  batchNormEval: 'LtBatchNormEval',
-  conv2DFilterGrad: 'LtConv2DFilterGrad',
-  conv2DInputGrad: 'LtConv2DInputGrad',
-  conv2D: 'LtConv2D',
-  conv2DWinograd: 'LtConv2DWinograd',
-  conv2DWinogradFilterGrad: 'LtConv2DWinogradFilterGrad',
-} as const;
+export const LtKernel = WasmKernelName;
 
 /** One of lt's fused training kernel names. */
 export type LtKernelName = (typeof LtKernel)[keyof typeof LtKernel];
