@@ -10,6 +10,7 @@ import { exportCommand, rebuildModel, train, type ExportedClasses } from '@lt/cl
 import { serveExample } from '../examples/rebalance-existing-model/server.js';
 import { startChromium } from './support/browser.js';
 import { tempDirForBlock } from './support/tempDir.js';
+import { TINY_RUN_YAML } from './support/tinyRun.js';
 
 const sink = () => ({ write: () => true }) as unknown as NodeJS.WriteStream;
 
@@ -18,17 +19,7 @@ describe('lt export', () => {
 
   it('exports a CE → SAMN run whose logits, in Node and in the browser, match lt’s', async () => {
     const config = join(dir(), 'lt.yaml');
-    await writeFile(
-      config,
-      [
-        'dataset: { name: mnist, imbalance: 10, maxCount: 40 }',
-        'model: { name: mlp }',
-        'backend: cpu',
-        'stages:',
-        '  - { name: representation, epochs: 1, batchSize: 32, lr: 0.05, plugins: [ce] }',
-        '  - { name: classifier, epochs: 2, batchSize: 32, lr: 0.05, weightDecay: 0, freeze: backbone, plugins: [ce, samn] }',
-      ].join('\n'),
-    );
+    await writeFile(config, TINY_RUN_YAML);
     const runDir = join(dir(), 'run');
     expect(await train(['--config', config, '--out', runDir], sink(), sink())).toBe(0);
     const out = join(dir(), 'exported');

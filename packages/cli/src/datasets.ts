@@ -63,6 +63,7 @@ export function datasetFromConfig(dataset: DatasetConfig): DatasetSpec {
     ...(dataset.cache !== undefined && { cache: dataset.cache }),
     ...(dataset.onCorrupt !== undefined && { onCorrupt: dataset.onCorrupt }),
     ...(dataset.colorJitter !== undefined && { colorJitter: dataset.colorJitter }),
+    ...(dataset.augmentation !== undefined && { augmentation: dataset.augmentation }),
   };
   switch (dataset.name) {
     case 'features':

@@ -67,6 +67,8 @@ export const cliConfigSchema = z.strictObject({
       onCorrupt: z.enum(['error', 'skip']).optional(),
       /** Image datasets: colour-jitter strength of training views (default 0). */
       colorJitter: z.number().min(0).max(1).optional(),
+      /** Image datasets: training views — `crop-flip` (CIFAR: pad size/8 with zeros, random crop, flip; test image as it is), `imagenet` (RandomResizedCrop 0.08–1 + flip; test resize to 8/7 of the side + centre crop) or `none` (default: `crop-flip` up to 64 px, `imagenet` above). */
+      augmentation: z.enum(['crop-flip', 'imagenet', 'none']).optional(),
     })
     .default({ name: 'mnist' }),
   /** The network; the default depends on the dataset. */

@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { LtError } from '@lt/core';
 import { findDataFile, readBinaryFile } from './binaryFile.js';
 import { concatImageSets, type ImageSet } from './imageSet.js';
@@ -12,6 +13,8 @@ export interface CifarSplits {
   readonly test: ImageSet;
   /** The files read, in order (for the manifest's `source`). */
   readonly files: readonly string[];
+  /** Class names from `batches.meta.txt` when the folder has one (as `lt data cifar10` writes), in label order. */
+  readonly classNames?: readonly string[];
 }
 
 const SIDE = 32;
@@ -78,7 +81,14 @@ function readSplits(dataDir: string, format: CifarFormat, subdir: string, trainN
     trainFiles.map((file) => readCifarBinary(file, format)),
     `${label} training files`,
   );
-  return { train, test: readCifarBinary(testFile, format), files: [...trainFiles, testFile] };
+  return { train, test: readCifarBinary(testFile, format), files: [...trainFiles, testFile], classNames: readMetaNames(dirname(testFile)) };
+}
+
+/** The non-empty lines of `batches.meta.txt` beside the binary files, if it exists. */
+function readMetaNames(dir: string): string[] | undefined {
+  const path = join(dir, 'batches.meta.txt');
+  if (!existsSync(path)) return undefined;
+  return readFileSync(path, 'utf8').split('\n').map((line) => line.trim()).filter((line) => line !== '');
 }
 
 /** Returns CIFAR-10 from its binary distribution in `dataDir` (data_batch_1..5.bin in order, test_batch.bin). */

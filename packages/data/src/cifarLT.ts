@@ -46,7 +46,7 @@ function cifarSpec(
     name,
     options: parsed,
     async load({ rng, seed }: { rng: Rng; seed: number }) {
-      const { train, test, files } = read(parsed.dataDir);
+      const { train, test, files, classNames: fileNames } = read(parsed.dataDir);
       return createLongTailedDataset(
         {
           name,
@@ -54,7 +54,8 @@ function cifarSpec(
           train,
           test,
           source: `${dirname(files[0])} (${files.map((file) => basename(file)).join(', ')})`,
-          classNames,
+          // The names the files carry when they name every class (a tree converted by `lt data cifar10`), else CIFAR's.
+          classNames: fileNames?.length === classNames.length ? fileNames : classNames,
           flipPreservesLabel: true,
           normalization: CIFAR_NORMALIZATION,
           augmentation: CIFAR_AUGMENTATION,

@@ -8,6 +8,9 @@ import {
   resizeShorter,
   testResizeSize,
   CROP_TRIES,
+  cropFlipPad,
+  padCropFlip,
+  type AugmentationPolicy,
 } from './imageTransforms.js';
 
 /** Where one image's pixels come from: an encoded file, or a record of the decoded cache. */
@@ -22,6 +25,8 @@ export interface DecodeSettings {
   readonly size: number;
   /** Colour-jitter strength (0: none). */
   readonly jitter: number;
+  /** How train views are cut (and whether the test view is resized past the input side first: `imagenet` only). */
+  readonly augmentation: AugmentationPolicy;
 }
 
 // libvips resamples with a triangle filter for 'linear', the closest kernel to PIL's antialiased bilinear.
@@ -65,21 +70,23 @@ async function decodeView(source: ImageSource, settings: DecodeSettings, uniform
   const { width, height } =
     source.kind === 'record' ? { width: source.side, height: source.side } : await image.metadata().then((m) => ({ width: m.width, height: m.height }));
   if (!width || !height) throw new Error('the image has no size');
-  const { size } = settings;
+  const { size, augmentation } = settings;
   let pipeline = image.removeAlpha().toColourspace('srgb');
-  if (settings.mode === 'train') {
+  if (settings.mode === 'train' && augmentation === 'imagenet') {
     const box = randomResizedCropBox(width, height, uniforms, offset);
     pipeline = pipeline.extract(box).resize(size, size, { fit: 'fill', kernel: KERNEL });
     if (uniforms[offset + 4 * CROP_TRIES] < 0.5) pipeline = pipeline.flop();
   } else {
-    const side = settings.mode === 'test' ? testResizeSize(size) : size;
+    // ImageNet's test view resizes past the input side and crops the centre; the other policies (and cache records)
+    // take the image as it is: shorter side to the input side, centre square (a no-op for 32×32 CIFAR files).
+    const side = settings.mode === 'test' && augmentation === 'imagenet' ? testResizeSize(size) : size;
     const resized = resizeShorter(width, height, side);
-    pipeline = pipeline
-      .resize(resized.width, resized.height, { fit: 'fill', kernel: KERNEL })
-      .extract(centerCropBox(resized.width, resized.height, size));
+    if (resized.width !== width || resized.height !== height) pipeline = pipeline.resize(resized.width, resized.height, { fit: 'fill', kernel: KERNEL });
+    pipeline = pipeline.extract(centerCropBox(resized.width, resized.height, size));
   }
-  const pixels = await pipeline.raw().toBuffer();
+  let pixels: Buffer = await pipeline.raw().toBuffer();
   if (pixels.length !== size * size * 3) throw new Error(`decoded ${pixels.length} bytes, expected ${size}×${size}×3`);
+  if (settings.mode === 'train' && augmentation === 'crop-flip') pixels = padCropFlip(pixels, size, cropFlipPad(size), uniforms, offset, offset + 4 * CROP_TRIES);
   if (settings.mode === 'train' && settings.jitter > 0) colourJitter(pixels, settings.jitter, uniforms, offset + 4 * CROP_TRIES + 1);
   return pixels;
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
@@ -108,11 +108,67 @@ describe('image datasets', () => {
     writeFileSync(path, await sharp(raw, { raw: { width: 16, height: 16, channels: 3 } }).png().toBuffer());
     // Every try asks for more than the image, so the crop is the whole square.
     const uniforms = new Array<number>(UNIFORMS_PER_IMAGE).fill(0.999999);
-    const kept = await decodeImage({ kind: 'file', path }, { mode: 'train', size: 16, jitter: 0 }, uniforms, 0);
+    const kept = await decodeImage({ kind: 'file', path }, { mode: 'train', size: 16, jitter: 0, augmentation: 'imagenet' }, uniforms, 0);
     uniforms[40] = 0.1;
-    const flipped = await decodeImage({ kind: 'file', path }, { mode: 'train', size: 16, jitter: 0 }, uniforms, 0);
+    const flipped = await decodeImage({ kind: 'file', path }, { mode: 'train', size: 16, jitter: 0, augmentation: 'imagenet' }, uniforms, 0);
     expect([kept[0], kept[15 * 3]]).toEqual([0, 255]);
     expect([flipped[0], flipped[15 * 3]]).toEqual([255, 0]);
+  });
+
+  it('crop-flip (the default up to 64 px): test images as they are, training views padded, shifted and flipped like CIFAR', async () => {
+    const dir = tempDir('cropflip');
+    await writeImageFolder(join(dir, 'train'), ['p', 'q'], [3, 3]);
+    await writeImageFolder(join(dir, 'test'), ['p', 'q'], [1, 1], 50);
+    for (const split of ['train', 'test']) {
+      for (const name of ['p', 'q']) {
+        for (const file of readdirSync(join(dir, split, name))) {
+          // Lossless 32×32 files, so the bytes a view shows can be compared with the file's.
+          const path = join(dir, split, name, file);
+          const png = await sharp(path).resize(32, 32, { fit: 'fill' }).png().toBuffer();
+          rmSync(path);
+          writeFileSync(path.replace(/\.\w+$/, '.png'), png);
+        }
+      }
+    }
+    const dataset = await load({ root: join(dir, 'train'), test: join(dir, 'test'), imageSize: 32 });
+    expect(dataset.manifest.images?.augmentation).toBe('crop-flip');
+    const raw = await sharp(join(dir, 'test', 'p', 'img0000.png')).raw().toBuffer();
+    const normalise = (v: number, c: number) => (v / 255 - IMAGENET_NORMALIZATION.mean[c]) / IMAGENET_NORMALIZATION.std[c];
+    const test = values(dataset.testBatch(0, 1));
+    for (const p of [0, 100, 3071]) expect(test[p]).toBeCloseTo(normalise(raw[p], p % 3), 5);
+    // Training views: each is the file shifted by at most 4 px (zeros outside), maybe mirrored.
+    const file = await sharp(join(dir, 'train', 'p', 'img0000.png')).raw().toBuffer();
+    const zero = [0, 1, 2].map((c) => normalise(0, c));
+    const matchesSomeShift = (view: ArrayLike<number>): boolean => {
+      for (const flip of [false, true]) {
+        for (let dy = -4; dy <= 4; dy++) {
+          for (let dx = -4; dx <= 4; dx++) {
+            let ok = true;
+            for (let y = 0; y < 32 && ok; y++) {
+              for (let x = 0; x < 32 && ok; x++) {
+                const sy = y + dy;
+                const sx = (flip ? 31 - x : x) + dx;
+                for (let c = 0; c < 3 && ok; c++) {
+                  const expected = sy < 0 || sy > 31 || sx < 0 || sx > 31 ? zero[c] : normalise(file[(sy * 32 + sx) * 3 + c], c);
+                  ok = Math.abs(view[(y * 32 + x) * 3 + c] - expected) < 1e-4;
+                }
+              }
+            }
+            if (ok) return true;
+          }
+        }
+      }
+      return false;
+    };
+    const views = Array.from({ length: 6 }, (_, i) => values(dataset.trainBatch([0], { augment: true, rng: createRng(i) })));
+    for (const view of views) expect(matchesSomeShift(view)).toBe(true);
+    expect(new Set(views.map((view) => view.slice(0, 300).join(','))).size).toBeGreaterThan(1);
+    const imagenet = await load({ root: join(dir, 'train'), test: join(dir, 'test'), imageSize: 32, augmentation: 'imagenet' });
+    expect(imagenet.manifest.images?.augmentation).toBe('imagenet');
+    // ImageNet's test view resizes to 36 and crops the centre: not the file as it is.
+    expect(values(imagenet.testBatch(0, 1))[0]).not.toBeCloseTo(test[0], 3);
+    const none = await load({ root: join(dir, 'train'), test: join(dir, 'test'), imageSize: 32, augmentation: 'none' });
+    expect(none.augments).toBe(false);
   });
 
   it('names a missing, corrupt or truncated image and its list line; skip leaves them out and lists them', async () => {
@@ -149,7 +205,8 @@ describe('image datasets', () => {
 describe('decoded cache', () => {
   it('is built once, reused with the same checksum, and rebuilt when the size or the list changes', async () => {
     const cache = tempDir('cache');
-    const options = { root: join(root, 'train'), test: join(root, 'test'), imageSize: 12, cache };
+    // ImageNet's views: records are kept at the test resize side (13 for 12).
+    const options = { root: join(root, 'train'), test: join(root, 'test'), imageSize: 12, cache, augmentation: 'imagenet' as const };
     const first = await load(options);
     const info = first.manifest.images!.cache!;
     expect(info.recordSize).toBe(13);

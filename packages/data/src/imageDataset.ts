@@ -5,7 +5,7 @@ import { decodedCacheKey, decodedCachePath, openDecodedCache, writeDecodedCache,
 import { DecodePool, defaultWorkerCount, type PendingDecode } from './decodePool.js';
 import type { ImageEntries, ImageEntry } from './imageEntries.js';
 import { classHistogram } from './imageSet.js';
-import { testResizeSize, UNIFORMS_PER_IMAGE } from './imageTransforms.js';
+import { testResizeSize, UNIFORMS_PER_IMAGE, type AugmentationPolicy } from './imageTransforms.js';
 import { chooseLongTailedSplit, largestFeasibleMaxCount } from './longTailedDataset.js';
 import { normalizationTable, type Normalization } from './normalize.js';
 import type { Selection } from './selectLongTailed.js';
@@ -27,6 +27,8 @@ export interface ImageDatasetSettings {
   readonly onCorrupt: 'error' | 'skip';
   /** Colour-jitter strength on training views (0: off, the reference default). */
   readonly colorJitter: number;
+  /** How training views are made (and the test view: resized past the input side for `imagenet` only). */
+  readonly augmentation: AugmentationPolicy;
   readonly normalization: Normalization;
 }
 
@@ -35,13 +37,14 @@ const CHUNK = 256;
 /** Prefetched batches kept at most (older unclaimed ones are dropped). */
 const MAX_PENDING = 8;
 
-async function* checkAll(pool: DecodePool, entries: readonly ImageEntry[], size: number, name: string) {
+async function* checkAll(pool: DecodePool, entries: readonly ImageEntry[], size: number, settings: ImageDatasetSettings) {
+  const { name, augmentation } = settings;
   let lastReport = Date.now();
   for (let start = 0; start < entries.length; start += CHUNK) {
     const chunk = entries.slice(start, start + CHUNK);
     const pending = pool.submit(
       chunk.map((entry) => ({ kind: 'file', path: entry.path })),
-      { mode: 'record', size, jitter: 0 },
+      { mode: 'record', size, jitter: 0, augmentation },
       new Float64Array(0),
       0,
       (i) => chunk[i].origin,
@@ -57,15 +60,16 @@ async function* checkAll(pool: DecodePool, entries: readonly ImageEntry[], size:
 
 /** Decodes every image once (building the cache when asked) and returns the failures. */
 async function checkImages(pool: DecodePool, entries: readonly ImageEntry[], settings: ImageDatasetSettings): Promise<{ failed: DecodedCache['failed']; cache?: DecodedCache }> {
-  const recordSize = testResizeSize(settings.imageSize);
+  // Records keep what the views need: ImageNet's test view resizes past the input side; the others use it as it is.
+  const recordSize = settings.augmentation === 'imagenet' ? testResizeSize(settings.imageSize) : settings.imageSize;
   if (settings.cacheDir === undefined) {
     const failed: { index: number; reason: string }[] = [];
-    for await (const chunk of checkAll(pool, entries, recordSize, settings.name)) failed.push(...chunk.failed);
+    for await (const chunk of checkAll(pool, entries, recordSize, settings)) failed.push(...chunk.failed);
     return { failed };
   }
   const key = decodedCacheKey(entries.map((entry) => entry.path), recordSize);
   const path = decodedCachePath(settings.cacheDir, settings.name, key);
-  const cache = openDecodedCache(path, key) ?? (await writeDecodedCache(path, key, recordSize, entries.length, checkAll(pool, entries, recordSize, settings.name)));
+  const cache = openDecodedCache(path, key) ?? (await writeDecodedCache(path, key, recordSize, entries.length, checkAll(pool, entries, recordSize, settings)));
   return { failed: cache.failed, cache };
 }
 
@@ -118,6 +122,7 @@ export async function createImageDataset(entries: ImageEntries, settings: ImageD
       }),
       images: {
         imageSize,
+        augmentation: settings.augmentation,
         workers,
         skipped: failed.map((failure) => ({ path: candidates[failure.index].path, origin: candidates[failure.index].origin, reason: failure.reason })),
         ...(cache && { cache: { path: cache.path, sha256: cache.sha256, recordSize: cache.recordSize, records: cache.records } }),
@@ -169,14 +174,14 @@ function imageDatasetView(
     for (let i = 0; i < uniforms.length; i++) uniforms[i] = rng.next();
     return pool.submit(
       picked.map((index) => sources.train[index]),
-      { mode: augment ? 'train' : 'test', size, jitter: settings.colorJitter },
+      { mode: augment ? 'train' : 'test', size, jitter: settings.colorJitter, augmentation: settings.augmentation },
       uniforms,
       UNIFORMS_PER_IMAGE,
       (i) => sources.describe('train', picked[i]),
     );
   };
   const submitTest = (start: number, end: number): PendingDecode =>
-    pool.submit(sources.test.slice(start, end), { mode: 'test', size, jitter: 0 }, new Float64Array(0), 0, (i) => sources.describe('test', start + i));
+    pool.submit(sources.test.slice(start, end), { mode: 'test', size, jitter: 0, augmentation: settings.augmentation }, new Float64Array(0), 0, (i) => sources.describe('test', start + i));
   const toTensor = (job: PendingDecode): tf.Tensor4D => {
     const { pixels, failures } = pool.collect(job);
     if (failures.length > 0) {
@@ -203,7 +208,7 @@ function imageDatasetView(
     trainLabels: inputs.trainLabels,
     testLabels: inputs.testLabels,
     manifest: inputs.manifest,
-    augments: true,
+    augments: settings.augmentation !== 'none',
     trainBatch(indices, { augment, rng }) {
       return toTensor(claim(trainKey(indices, augment, rng), () => submitTrain(indices, augment, rng)));
     },

@@ -6,6 +6,7 @@ import { createImageDataset } from './imageDataset.js';
 import { readImageFolder } from './imageFolder.js';
 import { readImageList } from './imageList.js';
 import { readInat } from './inat.js';
+import { AUGMENTATION_POLICIES, defaultAugmentation, type AugmentationPolicy } from './imageTransforms.js';
 import { IMAGENET_NORMALIZATION, INAT_NORMALIZATION, type Normalization } from './normalize.js';
 import type { Selection } from './selectLongTailed.js';
 
@@ -27,6 +28,8 @@ export interface ImageDatasetOptions {
   readonly onCorrupt?: 'error' | 'skip';
   /** Colour-jitter strength for training views (default 0; the GLMC reference uses 0.4). */
   readonly colorJitter?: number;
+  /** Training views: `crop-flip` (pad size/8, random crop, flip; test as is), `imagenet` (RandomResizedCrop + flip; test resize + centre crop) or `none`; default `crop-flip` up to 64 px, else `imagenet`. */
+  readonly augmentation?: AugmentationPolicy;
 }
 
 const common = {
@@ -38,6 +41,7 @@ const common = {
   cache: z.string().min(1).optional(),
   onCorrupt: z.enum(['error', 'skip']).default('error'),
   colorJitter: z.number().min(0).max(1).default(0),
+  augmentation: z.enum(AUGMENTATION_POLICIES as [AugmentationPolicy, ...AugmentationPolicy[]]).optional(),
 };
 
 function imageSpec<T extends z.infer<z.ZodObject<typeof common>>>(
@@ -64,6 +68,7 @@ function imageSpec<T extends z.infer<z.ZodObject<typeof common>>>(
           cacheDir: parsed.cache,
           onCorrupt: parsed.onCorrupt,
           colorJitter: parsed.colorJitter,
+          augmentation: parsed.augmentation ?? defaultAugmentation(parsed.imageSize),
           normalization,
         },
         { rng, seed },

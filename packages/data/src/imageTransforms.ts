@@ -101,3 +101,44 @@ export function colourJitter(pixels: Uint8Array, strength: number, u: ArrayLike<
     for (let c = 0; c < 3; c++) pixels[i + c] = clamp(Math.round(saturation * pixels[i + c] + (1 - saturation) * g));
   }
 }
+
+/** How training views are made: CIFAR's pad + crop + flip, ImageNet's RandomResizedCrop + flip, or none. */
+export type AugmentationPolicy = 'crop-flip' | 'imagenet' | 'none';
+/** Policies in the order the docs list them. */
+export const AUGMENTATION_POLICIES: readonly AugmentationPolicy[] = ['crop-flip', 'imagenet', 'none'];
+
+/** The policy an image size gets by default: CIFAR practice up to 64 px (a RandomResizedCrop of a 32-px image keeps 3 px at scale 0.08), ImageNet's above. */
+export function defaultAugmentation(imageSize: number): AugmentationPolicy {
+  return imageSize <= 64 ? 'crop-flip' : 'imagenet';
+}
+
+/** Zero padding of the crop-flip policy: CIFAR's 4 px at 32, the same share of the side elsewhere. */
+export function cropFlipPad(size: number): number {
+  return Math.max(1, Math.round(size / 8));
+}
+
+/**
+ * CIFAR's training transform on a `size × size` RGB byte image: pad `pad` zero pixels, take a random `size` crop
+ * (top from u[offset], left from u[offset + 1]), flip when u[flipAt] < 0.5. Returns a new buffer.
+ */
+export function padCropFlip(pixels: Uint8Array, size: number, pad: number, u: ArrayLike<number>, offset: number, flipAt: number): Buffer {
+  const top = Math.floor(u[offset] * (2 * pad + 1)) - pad;
+  const left = Math.floor(u[offset + 1] * (2 * pad + 1)) - pad;
+  const flipped = u[flipAt] < 0.5;
+  const out = Buffer.alloc(size * size * 3);
+  for (let y = 0; y < size; y++) {
+    const sy = y + top;
+    if (sy < 0 || sy >= size) continue;
+    for (let x = 0; x < size; x++) {
+      // Crop first, then flip the crop (torchvision's order of RandomCrop then RandomHorizontalFlip).
+      const sx = (flipped ? size - 1 - x : x) + left;
+      if (sx < 0 || sx >= size) continue;
+      const target = (y * size + x) * 3;
+      const source = (sy * size + sx) * 3;
+      out[target] = pixels[source];
+      out[target + 1] = pixels[source + 1];
+      out[target + 2] = pixels[source + 2];
+    }
+  }
+  return out;
+}

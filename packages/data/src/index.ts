@@ -4,6 +4,7 @@ export { classHistogram, subsetImageSet, concatImageSets, type ImageSet } from '
 export { readBinaryFile, findDataFile } from './binaryFile.js';
 export { readIdxImages, readIdxLabels, readIdxImageSet, type IdxImages, type IdxLabelOptions } from './idx.js';
 export { readCifarBinary, readCifar10, readCifar100, type CifarFormat, type CifarSplits } from './cifar.js';
+export { writeCifar10Binary, type CifarWriterOptions, type CifarWriterResult } from './cifarWriter.js';
 export {
   normalizationTable,
   normalizeBatch,
@@ -49,4 +50,4 @@ export { type ImageEntry, type ImageEntries } from './imageEntries.js';
 export { createImageDataset, type ImageDatasetSettings } from './imageDataset.js';
 export { decodeImage, type ImageSource, type DecodeSettings } from './decodeImage.js';
 export { DecodePool, defaultWorkerCount } from './decodePool.js';
-export { randomResizedCropBox, centerCropBox, resizeShorter, testResizeSize, type CropBox } from './imageTransforms.js';
+export { randomResizedCropBox, centerCropBox, resizeShorter, testResizeSize, padCropFlip, cropFlipPad, defaultAugmentation, AUGMENTATION_POLICIES, type AugmentationPolicy, type CropBox } from './imageTransforms.js';

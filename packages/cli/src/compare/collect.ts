@@ -15,6 +15,8 @@ export interface CompareRun {
   readonly few: number | null;
   readonly perClass: readonly number[];
   readonly classCounts: readonly number[];
+  /** Class names in class order, as the run's manifest records them. */
+  readonly classNames: readonly string[];
 }
 
 /** What `lt sweep` records in `<sweep>/sweep.json` for `lt compare`. */
@@ -46,6 +48,7 @@ function fromReport(dir: string, report: RunReport, method: string, values: Read
     ...final.manyMediumFew,
     perClass: final.perClass,
     classCounts: report.manifest.classCounts,
+    classNames: report.manifest.classNames ?? report.manifest.classCounts.map((_, k) => String(k)),
   };
 }
 

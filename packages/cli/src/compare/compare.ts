@@ -50,7 +50,7 @@ export async function compare(argv: string[], out: NodeJS.WritableStream = proce
   if (missing.length > 0) out.write(`${missing.length} cell(s) not finished yet, left out: ${missing.join(', ')}\n`);
   const target = parsed.values.out ?? dirs[0];
   await writeFileAtomic(join(target, 'compare.json'), `${JSON.stringify({ groups, spreads, missing }, null, 2)}\n`);
-  await writeFileAtomic(join(target, 'compare.html'), compareHtml(groups, spreads, runs[0].classCounts));
+  await writeFileAtomic(join(target, 'compare.html'), compareHtml(groups, spreads, runs[0]));
   out.write(`wrote ${join(target, 'compare.json')} and compare.html\n`);
   return 0;
 }

@@ -19,7 +19,9 @@ values; cells that share their first stages train them once (DIR/_shared/<hash>)
 and resumes interrupted ones. Ends with the lt compare table.
 
 Options:
-  -c, --config FILE   sweep file: { base: <lt train config>, grid: { <config path>: [values…] } }
+  -c, --config FILE   sweep file: { base: <lt train config>, grid: { <config path>: [values…] } }; a stage is
+                      stages.1.lr by index or stages.classifier.lr by name (every stage of that name; a
+                      method without one, such as the one-stage ldam-drw, is left as it is)
       --queue URL     put the cells on a BullMQ queue on Redis for lt worker processes (shared storage at DIR)
   -o, --out DIR       sweep directory (default: the file's out, else sweeps/<file name>)
       --parallel N    local cells at once, the cores split between them (default: cores / 4, at least 1)

@@ -47,6 +47,26 @@ describe('sweep file', () => {
     expect(cellConfig(sweep({}), { method: 'ce', 'stages.1.epochs': 2 }, 's').stages![1]).toMatchObject({ epochs: 2, plugins: ['ce'] });
   });
 
+  it('sets a stage by name in every method that has it, and leaves a method without that stage as it is', () => {
+    const grid = { 'stages.representation.epochs': 3, 'stages.classifier.epochs': 2 };
+    const ce = cellConfig(sweep({}, { dataset: { name: 'cifar10', dataDir: 'x' } }), { method: 'ce', ...grid }, 's').stages!;
+    expect(ce.map((stage) => [stage.name, stage.epochs])).toEqual([['representation', 3], ['classifier', 2]]);
+    const ldam = cellConfig(sweep({}, { dataset: { name: 'cifar10', dataDir: 'x' } }), { method: 'ldam-drw', ...grid }, 's').stages!;
+    expect(ldam.map((stage) => [stage.name, stage.epochs])).toEqual([['representation', 3]]);
+  });
+
+  it('plans examples/compare-methods/cifar10 and examples/sensitivity/cifar10: stage 1 once per seed and method family', async () => {
+    const root = fileURLToPath(new URL('../../../../examples/', import.meta.url));
+    const compare = await loadSweepFile(join(root, 'compare-methods/cifar10.yaml'));
+    const cells = sweepCells(compare, 'cifar10.yaml');
+    expect(cells).toHaveLength(48);
+    expect(cells.every((cell) => cell.config.stages![0].epochs === 10 && (cell.config.stages![1]?.epochs ?? 5) === 5)).toBe(true);
+    expect(planSweep(cells).filter((unit) => unit.kind === 'prefix')).toHaveLength(9);
+    const sensitivity = sweepCells(await loadSweepFile(join(root, 'sensitivity/cifar10.yaml')), 'cifar10.yaml');
+    expect(sensitivity).toHaveLength(72);
+    expect(planSweep(sensitivity).filter((unit) => unit.kind === 'prefix')).toHaveLength(3);
+  });
+
   it('validates with zod; errors name the file and the path', async () => {
     await expect(loadSweepFile(await file('base: {}\ngrid: { method: ce }\n'))).rejects.toThrow(/sweep\.yaml: grid\.method: .*array/);
     await expect(loadSweepFile(await file('grid: { seed: [] }\n'))).rejects.toThrow(/sweep\.yaml: grid\.seed: give at least one value/);

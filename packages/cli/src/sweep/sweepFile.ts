@@ -4,7 +4,7 @@ import { LtError } from '@lt/core';
 import { loadConfigFile, validateConfig } from '../loadConfig.js';
 import { resolveStages } from '../resolve.js';
 import { defaultModel } from '../defaults.js';
-import type { CliConfig } from '../schema.js';
+import type { CliConfig, CliStage } from '../schema.js';
 
 const gridPath = z.string().regex(/^[A-Za-z_][\w-]*(\.[\w-]+)*$/, 'a grid key is a dotted config path such as stages.1.lr');
 
@@ -86,7 +86,11 @@ export function cellConfig(file: SweepFile, values: Readonly<Record<string, unkn
   const config = validateConfig(raw, source);
   let stages: unknown = resolveStages(config, source);
   for (const [key, value] of entries.filter(([key]) => isStagePath(key))) {
-    stages = setPath(stages, key.split('.').slice(1), value, `${source} grid.${key}`);
+    const [, stage, ...field] = key.split('.');
+    // A stage name (stages.classifier.epochs) sets every stage of that name and skips methods that have none, so
+    // one grid can shorten stage 2 of two-stage methods next to a one-stage method.
+    const indices = /^\d+$/.test(stage) ? [stage] : (stages as CliStage[]).flatMap((s, i) => (s.name === stage ? [String(i)] : []));
+    for (const index of indices) stages = setPath(stages, [index, ...field], value, `${source} grid.${key}`);
   }
   const { method: _method, out: _out, ...rest } = config;
   return validateConfig({ ...rest, model: config.model ?? defaultModel(config.dataset.name), stages }, source);

@@ -1,5 +1,5 @@
 import type { EvalMetrics } from '../metrics/evaluate.js';
-import type { DatasetInfo } from '../types/data.js';
+import type { DatasetInfo, SplitManifest } from '../types/data.js';
 import type { BackendInfo } from '../backend/select.js';
 import type { EvaluationOptions } from '../metrics/evaluate.js';
 
@@ -63,7 +63,7 @@ export interface RunManifest {
   readonly node: string;
   readonly dataset: { readonly name: string; readonly options: Readonly<Record<string, unknown>> };
   readonly model: { readonly name: string; readonly options: Readonly<Record<string, unknown>> };
-  readonly split: unknown;
+  readonly split: SplitManifest;
   /** The dataset's static facts (image shape, classes, normalisation): what a model is rebuilt and exported from. */
   readonly info: DatasetInfo;
   readonly classCounts: readonly number[];

@@ -33,6 +33,8 @@ export interface SplitManifest {
 /** What an image dataset decoded: recorded in the split manifest so that skipped files are never silent. */
 export interface ImageSplitInfo {
   readonly imageSize: number;
+  /** The training-view policy: `crop-flip` (CIFAR), `imagenet` (RandomResizedCrop) or `none`. */
+  readonly augmentation: 'crop-flip' | 'imagenet' | 'none';
   readonly workers: number;
   /** Images left out under `onCorrupt: 'skip'`, with where they were declared and why. */
   readonly skipped: readonly { readonly path: string; readonly origin: string; readonly reason: string }[];
