@@ -5,6 +5,7 @@ import { createRng, createRun, type ModelSpec } from '@lt/core';
 import { imageFolder } from '@lt/data';
 import { ce } from '@lt/ce';
 import { train } from '../packages/cli/src/train.js';
+import { evaluateCommand } from '../packages/cli/src/evaluate.js';
 import { tempDir, writeImageFolder } from '../packages/data/src/imageFiles.fixture.js';
 
 const dirs: string[] = [];
@@ -51,7 +52,12 @@ describe('lt train on a folder of images', () => {
     expect(classifier.classes.map((c: { name: string; trainCount: number }) => [c.name, c.trainCount])).toEqual(NAMES.map((n, k) => [n, [60, 30, 15, 8][k]]));
     // Chance is 0.25.
     expect(classifier.final.top1).toBeGreaterThan(0.7);
-    expect(metrics.manifest.split.images).toMatchObject({ imageSize: 32, workers: 2, skipped: [] });
+    expect(metrics.manifest.split.images).toMatchObject({ imageSize: 32, augmentation: 'crop-flip', workers: 2, skipped: [] });
+    // lt evaluate rebuilds the folder's split from the manifest and scores the checkpoint as training did.
+    const scored = join(dir, 'eval.json');
+    expect(await evaluateCommand([outDir, '--out', scored, '--backend', 'wasm'], sink().stream)).toBe(0);
+    const evaluation = JSON.parse(await readFile(scored, 'utf8'));
+    expect(evaluation).toMatchObject({ stage: 'classifier', top1: classifier.final.top1, classNames: NAMES });
     const html = await readFile(join(outDir, 'report.html'), 'utf8');
     for (const name of NAMES) expect(html).toContain(`<td>${name}</td>`);
   });

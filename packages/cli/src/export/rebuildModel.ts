@@ -2,7 +2,22 @@ import * as tf from '@tensorflow/tfjs-core';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assignWeights, createRng, LtError, readCheckpoint, type Backbone, type ClassifierHead, type ModelSpec, type RunManifest } from '@lt/core';
-import { cnn, identity, mlp, resnetCifar, tfjsModel, type CnnOptions, type MlpOptions, type ResNetCifarOptions, type TfjsModelOptions } from '@lt/models';
+import {
+  cnn,
+  identity,
+  mlp,
+  resnet10,
+  resnet50,
+  resnetCifar,
+  resnext50,
+  tfjsModel,
+  type CnnOptions,
+  type MlpOptions,
+  type ResNetCifarOptions,
+  type ResNetImageNetOptions,
+  type ResNeXtOptions,
+  type TfjsModelOptions,
+} from '@lt/models';
 import { rebuildHead, type HeadConfig } from './heads.js';
 
 /** A run's trained model, rebuilt from its manifest and one stage's checkpoint. */
@@ -15,14 +30,17 @@ export interface RebuiltModel {
   dispose(): void;
 }
 
-/** The model spec a manifest names (the built-in models). */
+/** The model spec a manifest names (the built-in models; the ImageNet-size ones score with lt evaluate, exporting them needs their layers registered). */
 function modelSpec(name: string, options: Readonly<Record<string, unknown>>): ModelSpec {
   if (name === 'cnn') return cnn(options as CnnOptions);
   if (name === 'mlp') return mlp(options as MlpOptions);
+  if (name === 'resnet10') return resnet10(options as ResNetImageNetOptions);
+  if (name === 'resnet50') return resnet50(options as ResNetImageNetOptions);
+  if (name === 'resnext50') return resnext50(options as ResNeXtOptions);
   if (name.startsWith('resnet')) return resnetCifar(options as ResNetCifarOptions);
   if (name === 'identity') return identity();
   if (name === 'tfjs') return tfjsModel(options as unknown as TfjsModelOptions);
-  throw new LtError('EXPORT_UNSUPPORTED', `cannot rebuild model '${name}' for export (known: cnn, mlp, resnet*, tfjs, identity)`);
+  throw new LtError('EXPORT_UNSUPPORTED', `cannot rebuild model '${name}' for export (known: cnn, mlp, resnet*, resnext50, tfjs, identity)`);
 }
 
 /** Reads RUN_DIR/manifest.json; an error naming the file when it is missing or from an older lt. */
