@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CompareRun } from './collect.js';
 import { compareHtml, fittedRange } from './compareHtml.js';
-import { groupRuns } from './stats.js';
+import { groupRuns, splitConstantParams } from './stats.js';
 import { methodSpreads } from './summary.js';
 
 const classNames = ['airplane', 'automobile', 'bird'];
@@ -39,5 +39,18 @@ describe('compare.html', () => {
     expect(html).toContain('bird (5)');
     expect(html).not.toContain('>0 (50)<');
     expect(html).toMatch(/axis fitted: 70–75 %/);
+  });
+
+  it('says the settings every cell shares once, and staggers class labels too wide for their slot', () => {
+    const runs = [0, 1].flatMap((seed) => [run('ce', 0.01, seed, 0.7), run('crt', 0.01, seed, 0.8)]).map((r) => ({ ...r, params: { ...r.params, 'stages.0.epochs': 10 } }));
+    const { constant, runs: varying } = splitConstantParams(runs);
+    expect(constant).toEqual({ 'stages.1.lr': 0.01, 'stages.0.epochs': 10 });
+    expect(varying.every((r) => Object.keys(r.params).length === 0)).toBe(true);
+    const groups = groupRuns(varying);
+    const html = compareHtml(groups, methodSpreads(groups), { classCounts, classNames: ['a class whose name is longer than the slot it has', 'b'.repeat(50), 'c'.repeat(50)] }, constant);
+    expect(html).toContain('Every cell: stages.1.lr=0.01, stages.0.epochs=10');
+    expect(html).toContain('no sensitivity table or curves');
+    const rows = [...html.matchAll(/<text x="[\d.]+" y="([\d.]+)" text-anchor="middle" font-size="10">/g)].map((m) => m[1]);
+    expect(new Set(rows).size).toBe(2);
   });
 });

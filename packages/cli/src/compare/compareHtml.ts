@@ -83,7 +83,7 @@ function perClassChart(groups: readonly CompareGroup[], spreads: readonly Method
 }
 
 /** The comparison page: the mean ± std table, each method's spread, sensitivity curves and per-class accuracy. */
-export function compareHtml(groups: readonly CompareGroup[], spreads: readonly MethodSpread[], classes: ClassInfo): string {
+export function compareHtml(groups: readonly CompareGroup[], spreads: readonly MethodSpread[], classes: ClassInfo, constant: Readonly<Record<string, unknown>> = {}): string {
   const rows = groups.map(
     (g) => `<tr><td>${escape(g.method)}</td><td>${escape(paramsText(g.params))}</td><td>${g.seeds.length}</td><td>${pctText(g.overall)}</td><td>${pctText(g.many)}</td><td>${pctText(g.medium)}</td><td>${pctText(g.few)}</td></tr>`,
   );
@@ -91,16 +91,22 @@ export function compareHtml(groups: readonly CompareGroup[], spreads: readonly M
     (s) => `<tr><td>${escape(s.method)}</td><td>${(100 * s.best.mean).toFixed(2)} (${escape(paramsText(s.best.params) || '–')})</td><td>${(100 * s.worst.mean).toFixed(2)} (${escape(paramsText(s.worst.params) || '–')})</td><td>${(100 * s.spread).toFixed(2)}</td></tr>`,
   );
   const curves = sensitivityCharts(groups);
-  return htmlPage('lt compare', `<h1>lt compare</h1>
-<h2>Top-1 accuracy (%) at the final epoch, mean ± std over seeds</h2>
-<table><tr><th>method</th><th>setting</th><th>seeds</th><th>overall</th><th>many</th><th>medium</th><th>few</th></tr>
-${rows.join('\n')}
-</table>
-<h2>Sensitivity: best and worst setting per method</h2>
+  const fixed = Object.keys(constant).length > 0 ? `<p>Every cell: ${escape(paramsText(constant))}</p>\n` : '';
+  const spreadTable =
+    curves.length > 0
+      ? `<h2>Sensitivity: best and worst setting per method</h2>
 <table><tr><th>method</th><th>best</th><th>worst</th><th>spread (points)</th></tr>
 ${spreadRows.join('\n')}
 </table>
-${curves.length > 0 ? `<h2>Sensitivity curves</h2>\n${curves.join('\n')}` : '<p>No hyper-parameter besides method and seed was swept: no sensitivity curves.</p>'}
+<h2>Sensitivity curves</h2>
+${curves.join('\n')}`
+      : '<p>No hyper-parameter besides method and seed was swept: no sensitivity table or curves.</p>';
+  return htmlPage('lt compare', `<h1>lt compare</h1>
+${fixed}<h2>Top-1 accuracy (%) at the final epoch, mean ± std over seeds</h2>
+<table><tr><th>method</th><th>setting</th><th>seeds</th><th>overall</th><th>many</th><th>medium</th><th>few</th></tr>
+${rows.join('\n')}
+</table>
+${spreadTable}
 <h2>Per-class accuracy</h2>
 ${perClassChart(groups, spreads, classes)}`);
 }

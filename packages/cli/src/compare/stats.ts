@@ -48,6 +48,18 @@ export function groupRuns(runs: readonly CompareRun[]): CompareGroup[] {
   }));
 }
 
+/** Grid values every run shares (the study's fixed settings, said once), and the runs with only the values that vary. */
+export function splitConstantParams(runs: readonly CompareRun[]): { constant: Record<string, unknown>; runs: CompareRun[] } {
+  const keys = [...new Set(runs.flatMap((r) => Object.keys(r.params)))];
+  const constant: Record<string, unknown> = {};
+  for (const key of keys) {
+    const values = new Set(runs.map((r) => (key in r.params ? JSON.stringify(r.params[key]) : undefined)));
+    if (values.size === 1 && !values.has(undefined)) constant[key] = runs[0].params[key];
+  }
+  const varying = (params: Readonly<Record<string, unknown>>) => Object.fromEntries(Object.entries(params).filter(([k]) => !(k in constant)));
+  return { constant, runs: runs.map((r) => ({ ...r, params: varying(r.params) })) };
+}
+
 /** How a group's other grid values read in a table or legend: `stages.1.lr=0.01, stages.1.epochs=4`. */
 export const paramsText = (params: Readonly<Record<string, unknown>>): string =>
   Object.entries(params).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ');

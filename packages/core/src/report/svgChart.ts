@@ -21,6 +21,8 @@ const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b'
 const WIDTH = 720;
 const HEIGHT = 300;
 const MARGIN = { left: 56, right: 150, top: 32, bottom: 52 };
+/** Approximate width of one character of a 10-px axis label. */
+const LABEL_CHAR_PX = 5.5;
 
 /** Escapes text for XML and HTML. */
 export const escapeXml = (text: string): string =>
@@ -57,8 +59,12 @@ export function lineChart(spec: LineChartSpec): string {
     );
   }
   const every = Math.max(1, Math.ceil(n / 25));
+  // Labels wider than their slot (class names with counts) alternate between two rows instead of overlapping.
+  const slot = n > 1 ? (plotW * every) / (n - 1) : plotW;
+  const stagger = Math.max(0, ...spec.xLabels.map((label) => label.length)) * LABEL_CHAR_PX > slot;
   spec.xLabels.forEach((label, i) => {
-    if (i % every === 0) parts.push(`<text x="${x(i)}" y="${MARGIN.top + plotH + 16}" text-anchor="middle" font-size="10">${escapeXml(label)}</text>`);
+    const row = stagger && (i / every) % 2 === 1 ? 12 : 0;
+    if (i % every === 0) parts.push(`<text x="${x(i)}" y="${MARGIN.top + plotH + 16 + row}" text-anchor="middle" font-size="10">${escapeXml(label)}</text>`);
   });
   parts.push(
     `<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 12}" text-anchor="middle" font-size="12">${escapeXml(spec.xTitle)}</text>`,
