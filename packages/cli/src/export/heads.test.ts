@@ -4,7 +4,7 @@ import { assignWeights, createRng, selectBackend, type ClassifierHead } from '@l
 import { linearHead, mlp, toLayersModel } from '@lt/models';
 import { SamnHead } from '@lt/samn';
 import { LwsHead, TauNormHead } from '@lt/decoupling';
-import { ShiftedHead } from '@lt/logit-adjust';
+import { CosineHead, ShiftedHead } from '@lt/logit-adjust';
 import { MaxNormHead } from '@lt/weight-balancing';
 import { rebuildHead } from './heads.js';
 
@@ -89,7 +89,19 @@ describe('export of every head kind', () => {
     tf.dispose([features, expected, ...variables(head).map((p) => p.variable)]);
   });
 
+  it('rebuilds LDAM-DRW\'s cosine head (scored by lt evaluate; not linear, so not exported)', () => {
+    const head = new CosineHead(base(14));
+    const features = tf.randomNormal([5, featureDim], 0, 1, 'float32', 23) as tf.Tensor2D;
+    const rebuilt = rebuildHead(head.config, head.name);
+    const variables = (h: ClassifierHead) => [...h.parameters(), ...h.buffers()];
+    assignWeights(variables(rebuilt), Object.fromEntries(variables(head).map((p) => [p.name, p.variable])), 'test');
+    const [expected, again] = [head.apply(features), rebuilt.apply(features)];
+    expect(maxDiff(again, expected)).toBe(0);
+    expect(rebuilt.foldToDense).toBeUndefined();
+    tf.dispose([features, expected, again, ...variables(head).map((p) => p.variable), ...variables(rebuilt).map((p) => p.variable)]);
+  });
+
   it('names the known kinds for an unknown one', () => {
-    expect(() => rebuildHead({ kind: 'cosine' }, 'head')).toThrow(/kind 'cosine' \(known kinds: linear, samn, lws/);
+    expect(() => rebuildHead({ kind: 'arcface' }, 'head')).toThrow(/kind 'arcface' \(known kinds: linear, samn, lws/);
   });
 });

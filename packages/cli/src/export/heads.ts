@@ -2,7 +2,7 @@ import { createRng, LtError, type ClassifierHead } from '@lt/core';
 import { linearHead } from '@lt/models';
 import { SamnHead, type SamnHeadConfig } from '@lt/samn';
 import { LwsHead, TauNormHead, type LwsHeadConfig, type TauChoice } from '@lt/decoupling';
-import { ShiftedHead } from '@lt/logit-adjust';
+import { CosineHead, ShiftedHead } from '@lt/logit-adjust';
 import { MaxNormHead } from '@lt/weight-balancing';
 
 /** A head's saved config (checkpoint topology `head`): `kind` picks the rebuilder. */
@@ -41,6 +41,8 @@ const rebuilders = new Map<string, HeadRebuilder>([
     },
   ],
   ['tau-norm', (config, _name, rebuild) => new TauNormHead(rebuild(baseOf(config)), config as unknown as TauChoice)],
+  // LDAM-DRW's cosine classifier: lt evaluate scores it; it has no dense form to export.
+  ['cosine', (config, _name, rebuild) => new CosineHead(rebuild(baseOf(config)))],
   ['posthoc-logit-adjust', (config, _name, rebuild) => new ShiftedHead(rebuild(baseOf(config)), config.shift as number[], 'posthoc-logit-adjust')],
   // The threshold is a buffer: the checkpoint's value replaces this placeholder.
   ['max-norm', (config, _name, rebuild) => new MaxNormHead(rebuild(baseOf(config)), 0)],
