@@ -5,7 +5,7 @@ import { activeWasmThreads, installThreadedWasm, resolveWasmThreads, restoreStoc
 /** Options of {@link setWasmBackend}. */
 export interface SetWasmBackendOptions {
   /**
-   * Threads for the backend: `'auto'` (default) uses every core (at most 8) and falls back to one thread, with the
+   * Threads for the backend: `'auto'` (default) uses every core (at most 64; tfjs's own kernels at most 8 of them) and falls back to one thread, with the
    * reason in `threadsFallback`, where threads cannot start; `1` opts out. `LT_WASM_THREADS` overrides this option.
    */
   readonly threads?: WasmThreads;

@@ -20,8 +20,10 @@ describe('resolveWasmThreads', () => {
     expect(resolveWasmThreads(2, { LT_WASM_THREADS: '' }, 4)).toEqual({ threads: 2 });
   });
 
-  it('caps at 8 threads with a note and rejects counts that are not positive integers', () => {
-    expect(resolveWasmThreads('auto', {}, 64)).toEqual({ threads: 8, note: expect.stringMatching(/at most 8/) });
+  it('takes 16 or 64 cores whole, caps above 64 with a note, and rejects counts that are not positive integers', () => {
+    expect(resolveWasmThreads('auto', {}, 16)).toEqual({ threads: 16 });
+    expect(resolveWasmThreads('auto', {}, 64)).toEqual({ threads: 64 });
+    expect(resolveWasmThreads('auto', {}, 96)).toEqual({ threads: 64, note: expect.stringMatching(/96 threads asked for; .* at most 64/) });
     expect(() => resolveWasmThreads(0, {}, 2)).toThrow(/threads must be 'auto' or a positive integer, got '0'/);
     expect(() => resolveWasmThreads(1.5, {}, 2)).toThrow(/got '1.5'/);
     expect(() => resolveWasmThreads('auto', { LT_WASM_THREADS: 'two' }, 2)).toThrow(/LT_WASM_THREADS='two' must be/);
@@ -102,15 +104,17 @@ describe('the threaded wasm backend', () => {
 describe('a process on the threaded wasm backend', () => {
   const fixture = fileURLToPath(new URL('./threads.fixture.ts', import.meta.url));
   const root = fileURLToPath(new URL('../../../', import.meta.url));
-  const run = (env: NodeJS.ProcessEnv, ...args: string[]) =>
+  const kernelsFixture = fileURLToPath(new URL('./kernels/threadCounts.fixture.ts', import.meta.url));
+  const runScript = (script: string, env: NodeJS.ProcessEnv, ...args: string[]) =>
     new Promise<{ code: number | null; killed: boolean; stdout: string; stderr: string }>((resolve) => {
       const child = execFile(
         process.execPath,
-        ['--import', 'tsx', fixture, ...args],
+        ['--import', 'tsx', script, ...args],
         { cwd: root, env: { ...process.env, ...env }, timeout: 90_000 },
         (_, stdout, stderr) => resolve({ code: child.exitCode, killed: child.killed, stdout, stderr }),
       );
     });
+  const run = (env: NodeJS.ProcessEnv, ...args: string[]) => runScript(fixture, env, ...args);
 
   it('exits on its own once its work is done', async () => {
     const env = { LT_WASM_THREADS: '' };
@@ -126,5 +130,17 @@ describe('a process on the threaded wasm backend', () => {
     const info = JSON.parse(result.stdout) as { threads: number; threadsFallback?: string; sum: number };
     expect(info.threads).toBe(1);
     expect(info.threadsFallback).toBeUndefined();
+  });
+
+  it("gives bit-identical results from every pooled kernel on 1, 3 and 12 threads (more than tfjs's 8 and than the cores)", async () => {
+    const results = [];
+    for (const threads of ['1', '3', '12']) {
+      const result = await runScript(kernelsFixture, { LT_WASM_THREADS: threads });
+      expect(result.code, result.stderr).toBe(0);
+      results.push(JSON.parse(result.stdout) as { threads: number; poolThreads: number; xnnpack: number; hashes: Record<string, string> });
+    }
+    expect(results.map((r) => [r.threads, r.poolThreads, r.xnnpack])).toEqual([[1, 1, 1], [3, 3, 3], [12, 12, 8]]);
+    expect(Object.keys(results[0].hashes)).toHaveLength(9);
+    for (const r of results.slice(1)) expect(r.hashes).toEqual(results[0].hashes);
   });
 });

@@ -14,7 +14,8 @@
 //
 // The C++ side caps the thread pool at `emscripten_num_logical_cores() / 2` (and at 8), whatever
 // `setThreadsCount` asks for; this module answers that import of its own wasm instance with twice the thread
-// count asked for. It patches no global: emscripten's factory sets `globalThis.Worker` while it runs (all
+// count asked for. tfjs's own (XNNPACK) kernels thus run at most 8 threads; lt's native kernels, which do nearly all
+// of a convolutional network's work, run the full count on their own pool (native/pool.ts). It patches no global: emscripten's factory sets `globalThis.Worker` while it runs (all
 // pthread workers are created synchronously inside the factory call) and it is restored right after.
 //
 // Any failure (unsupported package version, no shared memory, a worker that fails to load, a timeout) leaves
@@ -32,11 +33,16 @@ export const WASM_THREADS_ENV = 'LT_WASM_THREADS';
 /** The tfjs-backend-wasm version whose emscripten build this module was written and tested against. */
 const SUPPORTED_VERSION = '4.22.0';
 /** XNNPACK's cap in tfjs-backend-wasm (and the size of emscripten's pre-created worker pool). */
-export const MAX_WASM_THREADS = 8;
+export const MAX_XNNPACK_THREADS = 8;
+/**
+ * Most threads lt's native kernels split a call over: their fixed reduction spans (kernels.c BN_SPANS) give every one
+ * of 64 threads a share, and per-thread scratch stays a few MB at most.
+ */
+export const MAX_WASM_THREADS = 64;
 const INIT_TIMEOUT_MS = 30_000;
 const WASM_PRIORITY = 2;
 
-/** How many threads the wasm backend should run: a positive integer or `auto` (every core, at most 8). */
+/** How many threads the wasm backend should run: a positive integer or `auto` (every core, at most 64). */
 export type WasmThreads = number | 'auto';
 
 /** The thread count `resolveWasmThreads` settled on. */
@@ -69,7 +75,7 @@ export function resolveWasmThreads(
       : parseThreads(option ?? 'auto', 'threads');
   const count = wanted === 'auto' ? Math.max(1, cores) : wanted;
   if (count > MAX_WASM_THREADS) {
-    return { threads: MAX_WASM_THREADS, note: `${count} threads asked for; tfjs-backend-wasm runs at most ${MAX_WASM_THREADS}` };
+    return { threads: MAX_WASM_THREADS, note: `${count} threads asked for; lt's wasm kernels run at most ${MAX_WASM_THREADS}` };
   }
   return { threads: count };
 }
@@ -150,13 +156,22 @@ interface Installed {
   /** The process listeners the threaded module added (per event). */
   readonly addedListeners: Listener[][];
 }
-let installed: Installed | undefined;
+let installed: (Installed & { readonly backend: tf.KernelBackend }) | undefined;
 let pending: Promise<string | undefined> | undefined;
 
-/** The thread count of the active `wasm` backend, read back from its XNNPACK thread pool. */
+/** The thread count of the active `wasm` backend: what lt's kernels split a call over. */
 export function activeWasmThreads(): number {
-  const backend = tf.engine().registry.wasm as ActiveWasm | undefined;
-  const count = backend?.wasm?.tfjs?.getThreadsCount?.();
+  const backend = tf.engine().registry.wasm;
+  return backend === undefined ? 1 : kernelThreadsFor(backend);
+}
+
+/**
+ * Threads lt's native kernels may use on `backend`: the count it was started with (tfjs's own kernels run at most
+ * 8 of them), or its XNNPACK pool's size for a backend this module did not start.
+ */
+export function kernelThreadsFor(backend: tf.KernelBackend): number {
+  if (installed !== undefined && installed.backend === backend) return installed.threads;
+  const count = (backend as ActiveWasm).wasm?.tfjs?.getThreadsCount?.();
   return typeof count === 'number' && count > 0 ? count : 1;
 }
 
@@ -215,7 +230,7 @@ export function restoreStockWasmBackend(): void {
 
 async function install(threads: number, testing: ThreadedWasmTestOptions): Promise<void> {
   const pkg = (await import('@tensorflow/tfjs-backend-wasm')) as unknown as WasmPackage;
-  const { backend, addedListeners, discard } = await createThreadedBackend(pkg, threads, testing);
+  const { backend, addedListeners, discard } = await createThreadedBackend(pkg, Math.min(threads, MAX_XNNPACK_THREADS), testing);
   if (tf.engine().registry.wasm !== undefined) {
     discard();
     throw new Error('the stock wasm backend was initialised while the threaded one started');
@@ -223,7 +238,7 @@ async function install(threads: number, testing: ThreadedWasmTestOptions): Promi
   const stockFactory = tf.findBackendFactory('wasm');
   tf.removeBackend('wasm');
   tf.registerBackend('wasm', () => backend, WASM_PRIORITY);
-  installed = { threads, stockFactory, addedListeners };
+  installed = { threads, stockFactory, addedListeners, backend };
 }
 
 async function createThreadedBackend(

@@ -93,8 +93,8 @@ const sgdMomentum = config(WasmKernelName.sgdMomentum, (native, backend, { param
   return [newParam, newBuffer];
 });
 
-/** The fixed number of row spans BatchNorm's reductions are cut into (BN_SPANS in kernels.c). */
-const BN_SPANS = 8;
+/** The fixed number of row spans BatchNorm's reductions are cut into (BN_SPANS in kernels.c): a share for each of 64 threads. */
+const BN_SPANS = 64;
 
 /**
  * A BatchNorm reduction over the rows of [m, c] (kernels.c batch_norm_partials: whole spans per thread, so any thread
@@ -181,8 +181,8 @@ const conv2DFilterGrad = config(WasmKernelName.conv2DFilterGrad, (native, backen
   const [, oh, ow, co] = dy.shape;
   const dw = backend.makeOutput(filterShape, 'float32');
   const common = [at(backend, x), at(backend, dy), at(backend, dw), n, ih, iw, ci, oh, ow, co, filterShape[0], filterShape[1], stride, padTop, padLeft];
-  // Threads take disjoint blocks of 8 output channels.
-  native.pool.run('conv2d_filter_grad', split(co, native.pool.threads, 8).map(([begin, end]) => [...common, begin, end]));
+  // Threads take disjoint blocks of output channels (multiples of 4, so 16 channels still feed 4 threads).
+  native.pool.run('conv2d_filter_grad', split(co, native.pool.threads, 4).map(([begin, end]) => [...common, begin, end]));
   return dw;
 });
 
@@ -287,7 +287,7 @@ function winogradGradSpans(tiles: number, ci: number, co: number): number {
 // dW [3, 3, ci, co] of a 3×3, stride-1, padding-1 convolution of x [n, h, w, ci] with upstream gradient dy
 // [n, h, w, co] by Winograd F(3×3, 2×2) (kernels.c winograd_filter_grad, then winograd_filter_grad_sum). Threads take
 // disjoint ranges of the fixed spans of tiles, or, with fewer spans than threads, each span's output channels in
-// blocks of 8; each part has its own scratch for a block's transformed tiles and a run's sums.
+// blocks of 4; each part has its own scratch for a block's transformed tiles and a run's sums.
 const conv2DWinogradFilterGrad = config(WasmKernelName.conv2DWinogradFilterGrad, (native, backend, { x, dy }) => {
   const [n, h, w, ci] = x.shape;
   const co = dy.shape[3];
@@ -304,7 +304,7 @@ const conv2DWinogradFilterGrad = config(WasmKernelName.conv2DWinogradFilterGrad,
   const parts: Array<[number, number, number, number]> =
     spans >= threads
       ? split(spans, threads, 1).map(([sBegin, sEnd]) => [sBegin, sEnd, 0, co])
-      : Array.from({ length: spans }, (_, s) => split(co, Math.ceil(threads / spans), 8).map(([oBegin, oEnd]): [number, number, number, number] => [s, s + 1, oBegin, oEnd])).flat();
+      : Array.from({ length: spans }, (_, s) => split(co, Math.ceil(threads / spans), 4).map(([oBegin, oEnd]): [number, number, number, number] => [s, s + 1, oBegin, oEnd])).flat();
   // Each part's floats (a block's X and D, a run's sums), plus a cache line so two parts never share one.
   const perPart = parts.map(([, , oBegin, oEnd]) => 16 * (block * (ci + oEnd - oBegin) + 2 * WINOGRAD_PAD + ci * (oEnd - oBegin)) + 16);
   const partialFloats = spans * 16 * ci * co;

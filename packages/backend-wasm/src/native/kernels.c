@@ -74,8 +74,9 @@ static void accumulate_rows(const float *a, const float *b, const float *shift, 
 }
 
 // BatchNorm's reductions cut the m rows into this many fixed spans, whatever the thread count, and add the spans'
-// sums in span order: threads take whole spans, so 1 and N threads give bit-identical results.
-#define BN_SPANS 8
+// sums in span order: threads take whole spans, so 1 and N threads give bit-identical results. 64 so that up to 64
+// threads each get a share of the reduction.
+#define BN_SPANS 64
 
 // For spans [span_begin, span_end) of the m rows: partials[j·2c ..) = accumulate_rows over span j (see there).
 EXPORT(batch_norm_partials)

@@ -5,6 +5,7 @@ import { setFlagsFromString } from 'node:v8';
 import type { DataId, KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
 import { PLAIN_FMA_WASM, PLAIN_WASM, SHARED_FMA_WASM, SHARED_WASM } from './kernels.wasm.js';
 import { NativePool } from './pool.js';
+import { kernelThreadsFor } from '../threads.js';
 
 /** Environment variable that turns lt's own wasm kernels off (`0`), e.g. to compare against plain tfjs. */
 export const WASM_KERNELS_ENV = 'LT_WASM_KERNELS';
@@ -123,8 +124,8 @@ function instantiate(backend: WasmBackendLike, build: NativeBuild): NativeRuntim
     const base64 = build === 'fma' ? (shared ? SHARED_FMA_WASM : PLAIN_FMA_WASM) : shared ? SHARED_WASM : PLAIN_WASM;
     const bytes = Buffer.from(base64, 'base64');
     const exports = new wasmApi.Instance(new wasmApi.Module(bytes), { env: { memory } }).exports as Record<string, (...args: number[]) => void>;
-    // Helpers only on a shared memory, as many as the backend's own threads (the threaded tfjs build).
-    const threads = shared ? (backend.wasm?.tfjs?.getThreadsCount?.() ?? 1) : 1;
+    // Helpers only on a shared memory (the threaded tfjs build), as many as the backend was started with.
+    const threads = shared ? kernelThreadsFor(backend) : 1;
     return { kernels: exports as unknown as NativeKernels, pool: new NativePool(exports, bytes, memory, threads), build };
   } catch {
     // No SIMD in this runtime, or a memory whose limits the module cannot import: plain tfjs kernels instead.

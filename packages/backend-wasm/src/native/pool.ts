@@ -20,21 +20,35 @@ const WAIT_MS = 120_000;
 // pairs), ahead of 0.2 ms; the poll only runs right after a call, so an idle pool still sleeps.
 const SPIN_MS = 1;
 
-// Plain JS for an `eval` worker: it cannot import the package's modules, and needs nothing but the module bytes.
+/**
+ * Blocks until slot `job` of `ctrl` differs from `seen`, polling for `spinMs` first, and returns the new value. It
+ * re-checks after every wake-up because a wake-up can come without a new job: the main thread bumps the counter and
+ * then notifies, and when it is descheduled in between, a helper polling meanwhile runs the job, finishes, and is
+ * already waiting for the next one when the late notify arrives. Taking that wake-up as a job ran the last job again
+ * while the main thread had moved on, writing into memory that had been freed and reused (seen under load as wrong
+ * BatchNorm statistics and corrupted tensors of unrelated kernels, about once in 10⁵ calls).
+ */
+export function awaitJob(ctrl: Int32Array, job: number, seen: number, spinMs: number): number {
+  const until = performance.now() + spinMs;
+  while (Atomics.load(ctrl, job) === seen && performance.now() < until);
+  while (Atomics.load(ctrl, job) === seen) Atomics.wait(ctrl, job, seen);
+  return Atomics.load(ctrl, job);
+}
+
+// Plain JS for an `eval` worker: it cannot import the package's modules, and needs nothing but the module bytes (and
+// awaitJob's source).
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { bytes, memory, control, args, names } = workerData;
 const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
 const ctrl = new Int32Array(control);
 const argv = new Float64Array(args);
+const awaitJob = ${awaitJob.toString()};
 Atomics.store(ctrl, ${READY}, 1);
 let seen = 0;
 for (;;) {
-  // Poll a while before sleeping (SPIN_MS in pool.ts): the next call often comes within microseconds.
-  const until = performance.now() + ${SPIN_MS};
-  while (Atomics.load(ctrl, ${JOB}) === seen && performance.now() < until);
-  Atomics.wait(ctrl, ${JOB}, seen);
-  seen = Atomics.load(ctrl, ${JOB});
+  // Poll a while before sleeping (SPIN_MS): the next call often comes within microseconds.
+  seen = awaitJob(ctrl, ${JOB}, seen, ${SPIN_MS});
   try {
     exports[names[ctrl[${FUNCTION}]]](...argv.subarray(0, ctrl[${ARG_COUNT}]));
   } catch {
