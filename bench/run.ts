@@ -4,6 +4,7 @@
 // backend (about 8 minutes). --rounds N runs the whole selection N times, interleaved (lt, then PyTorch, then lt
 // again…), and keeps each row's median: on a busy machine the ratios then compare like with like.
 import { execFileSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resnet32StepGflop } from './flops.js';
@@ -41,16 +42,23 @@ if (backendAt >= 0 && args[backendAt + 1] === 'webgpu') {
   process.exit(0);
 }
 
+// The thread counts every lt-vs-PyTorch row is measured at: 1, 2 and every core of this machine.
+const threadCounts = [...new Set([1, 2, availableParallelism()])].sort((a, b) => a - b);
 const plan: Array<{ label: string; command: readonly [string, readonly string[]] }> = [];
+for (const threads of threadCounts) {
+  for (const name of ['resnet32-train-b64', 'resnet32-eval-b128']) {
+    plan.push({ label: `${name} on wasm, ${threads} thread(s)`, command: tsx('step.ts', '--name', name, '--backend', 'wasm', '--threads', String(threads)) });
+  }
+}
 for (const backend of ['wasm', 'cpu']) {
   for (const name of ['resnet32-train-b64', 'cnn-train-b128', 'linear-train-b512']) {
     if (quick && backend === 'cpu' && name.startsWith('resnet')) continue;
+    // ResNet-32 on wasm has its per-thread-count rows above.
+    if (backend === 'wasm' && name.startsWith('resnet')) continue;
     plan.push({ label: `${name} on ${backend}`, command: tsx('step.ts', '--name', name, '--backend', backend) });
   }
 }
-plan.push({ label: 'resnet32-train-b64 on wasm, 1 thread', command: tsx('step.ts', '--name', 'resnet32-train-b64', '--backend', 'wasm', '--threads', '1') });
 plan.push({ label: 'resnet32-glmc-train-b64 on wasm', command: tsx('step.ts', '--name', 'resnet32-glmc-train-b64', '--backend', 'wasm') });
-plan.push({ label: 'resnet32-eval-b128 on wasm', command: tsx('step.ts', '--name', 'resnet32-eval-b128', '--backend', 'wasm') });
 plan.push({ label: 'stage-2 epoch, reference (BatchNorm recalibrating, augmentation)', command: tsx('stage2.ts', '--reference') });
 plan.push({ label: 'CIFAR-10-LT-shaped epoch end to end', command: tsx('epoch.ts') });
 for (const name of ['resnet50-train-b8-112', 'resnext50-train-b8-112', 'resnext50-train-b4-224']) {
@@ -96,10 +104,12 @@ const hasTorch = (() => {
   }
 })();
 if (hasTorch) {
-  for (const threads of ['2', '1']) {
-    plan.push({ label: `PyTorch reference, ${threads} thread(s)`, command: ['/usr/bin/python3', [`${here}torch_reference.py`, threads]] });
+  for (const threads of threadCounts) {
+    for (const name of ['resnet32-train-b64', 'resnet32-eval-b128']) {
+      plan.push({ label: `PyTorch ${name}, ${threads} thread(s)`, command: ['/usr/bin/python3', [`${here}torch_reference.py`, String(threads), name]] });
+    }
   }
-  for (const name of ['resnet32-eval-b128', 'resnext50-train-b8-112', 'resnext50-train-b4-224']) {
+  for (const name of ['resnext50-train-b8-112', 'resnext50-train-b4-224']) {
     plan.push({ label: `PyTorch ${name}`, command: ['/usr/bin/python3', [`${here}torch_reference.py`, '2', name]] });
   }
 } else {
@@ -150,18 +160,19 @@ const step1 = find('resnet32-train-b64', 1);
 const targets: string[] = [];
 if (step2 && torchRow(2)) targets.push(`ResNet-32 step, ${step2.threads} thread(s): ${x(step2.imagesPerSecond, torchRow(2)?.imagesPerSecond)}× PyTorch's images/s (target ≥ 0.5); peak RSS ${x(step2.peakRssMB, torchRow(2)?.peakRssMB)}× PyTorch's (target ≤ 1)`);
 if (step1 && torchRow(1)) targets.push(`ResNet-32 step, 1 thread: ${x(step1.imagesPerSecond, torchRow(1)?.imagesPerSecond)}× PyTorch's 1 thread (target ≥ 0.5)`);
-const evalRow = find('resnet32-eval-b128');
+const evalRow = find('resnet32-eval-b128', 2) ?? find('resnet32-eval-b128');
 const torchEval = torchRow(2, 'resnet32-eval-b128');
 if (evalRow && step2) {
   const torchRatio = torchEval && torchRow(2) ? `; PyTorch's own: ${x(torchEval.imagesPerSecond, torchRow(2)?.imagesPerSecond)}×` : '';
   targets.push(`evaluation: ${x(evalRow.imagesPerSecond, step2.imagesPerSecond)}× the training step's images/s (target ≥ 4)${torchRatio}`);
 }
 const reference = find('stage2-epoch-reference');
-if (reference && step2) targets.push(`stage 2 as the reference runs it: ${x(reference.imagesPerSecond, step2.imagesPerSecond)}× the training step's images/s (target ≥ 2)`);
+const sameThreadsStep = (r: Row) => find('resnet32-train-b64', r.threads) ?? step2;
+if (reference && step2) targets.push(`stage 2 as the reference runs it: ${x(reference.imagesPerSecond, sameThreadsStep(reference)?.imagesPerSecond)}× the training step's images/s (target ≥ 2)`);
 const epoch = find('cifar10lt-epoch-e2e');
 if (epoch) targets.push(`CIFAR-10-LT-shaped epoch end to end: ${epoch.epochOverSteps?.toFixed(2)}× its steps alone (target ≤ 1.15); without the evaluation ${epoch.trainOverSteps?.toFixed(2)}×; its evaluation ${x(epoch.evalImagesPerSecond, epoch.trainImagesPerSecond)}× its training images/s`);
 const glmc = find('resnet32-glmc-train-b64');
-if (glmc && step2) targets.push(`GLMC step: ${x(glmc.medianStepMs, step2.medianStepMs)}× a CE step (target ≤ 2.0), peak RSS ${x(glmc.peakRssMB, step2.peakRssMB)}× (target ≤ 1.3)`);
+if (glmc && step2) targets.push(`GLMC step: ${x(glmc.medianStepMs, sameThreadsStep(glmc)?.medianStepMs)}× a CE step (target ≤ 2.0), peak RSS ${x(glmc.peakRssMB, sameThreadsStep(glmc)?.peakRssMB)}× (target ≤ 1.3)`);
 // Measured speed against the CPU's multiply-add ceiling (bench/ceiling.ts) in GFLOP/s of direct convolution.
 const stepGflop = resnet32StepGflop(64);
 for (const threads of [2, 1]) {
@@ -179,6 +190,17 @@ for (const threads of [2, 1]) {
   targets.push(`ResNet-32 step (${stepGflop.toFixed(1)} GFLOP as direct convolution), ${threads} thread(s): lt ${rate(lt).toFixed(0)} effective GFLOP/s = ${((100 * rate(lt)) / ceiling).toFixed(0)} % of the wasm SIMD128 multiply-add ceiling ${ceiling.toFixed(0)}${torchPart}`);
 }
 if (targets.length > 0) console.log(['targets (issue 13):', ...targets.map((t) => `- ${t}`)].join('\n'));
+// Thread scaling (issue 20): each count's images/s, its speed-up over 1 thread, and lt over PyTorch at that count.
+const scaling = threadCounts.flatMap((threads) =>
+  ['resnet32-train-b64', 'resnet32-eval-b128'].map((name) => {
+    const [lt, torch] = [find(name, threads), torchRow(threads, name)];
+    const [lt1, torch1] = [find(name, 1), torchRow(1, name)];
+    if (!lt?.imagesPerSecond) return undefined;
+    const torchPart = torch?.imagesPerSecond ? `, PyTorch ${fmt(torch.imagesPerSecond)} (${x(torch.imagesPerSecond, torch1?.imagesPerSecond)}×): lt ${x(lt.imagesPerSecond, torch.imagesPerSecond)}× PyTorch` : '';
+    return `${name}, ${threads} thread(s): lt ${fmt(lt.imagesPerSecond)} img/s (${x(lt.imagesPerSecond, lt1?.imagesPerSecond)}× its 1 thread)${torchPart}`;
+  }),
+).filter((line): line is string => line !== undefined);
+if (scaling.length > 0) console.log(['thread scaling (issue 20; targets: step ≥ 1.0× PyTorch on 2 threads, ≥ 0.6× on 16; eval ≥ 1.0× on 2):', ...scaling.map((t) => `- ${t}`)].join('\n'));
 const fastestStep = rows.filter((r) => r.name.endsWith('-train-b64') || r.name.endsWith('-train-b128')).sort((a, b) => (b.imagesPerSecond ?? 0) - (a.imagesPerSecond ?? 0))[0];
 for (const pipeline of rows.filter((r) => r.backend === 'sharp')) {
   if (fastestStep?.imagesPerSecond && pipeline.imagesPerSecond) {

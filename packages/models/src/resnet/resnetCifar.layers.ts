@@ -2,18 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { ResNetCifarBackbone } from './resnetCifar.js';
 import type { BasicBlock } from './basicBlock.js';
+import { optionAFilter } from './shortcut.js';
 import { batchNormLayer, convLayers, layerName, reluLayer, type Node } from '../export/layerOps.js';
 
-/**
- * Option A as a fixed stride-2 1×1 conv: output channel c + pad copies input channel c, so the conv is
- * x[:, ::2, ::2, :] with `pad` zero channels each side (a `valid` 1×1 stride-2 conv keeps ceil(H/2) rows, as ::2).
- */
+/** Option A as the fixed stride-2 1×1 conv optionAShortcut runs (a plain tfjs layer, so exports need no lt op). */
 function optionAShortcutLayer(x: Node, inChannels: number, pad: number, name: string): Node {
-  const kernel = tf.tidy(() => {
-    const values = new Float32Array(inChannels * (inChannels + 2 * pad));
-    for (let c = 0; c < inChannels; c++) values[c * (inChannels + 2 * pad) + c + pad] = 1;
-    return tf.tensor4d(values, [1, 1, inChannels, inChannels + 2 * pad]);
-  });
+  const kernel = optionAFilter(inChannels, pad);
   const out = tfl.layers
     .conv2d({ filters: inChannels + 2 * pad, kernelSize: 1, strides: 2, padding: 'valid', useBias: false, trainable: false, name, weights: [kernel] })
     .apply(x) as Node;
