@@ -2,12 +2,13 @@
 // the time of the BatchNorm and SGD passes on ResNet-32's layer shapes (batch 64): the plain tfjs path
 // (LT_WASM_KERNELS=0), lt's native direct kernels in their SIMD128-only build (LT_WASM_FMA=0) and in their
 // relaxed-SIMD FMA build, and for 3×3 stride-1 layers lt's Winograd kernels (FMA build; forward, dx as ops/conv2d.ts
-// runs it, and dW), all switched per call. GFLOP/s count a direct convolution's multiply-adds whatever the kernel does.
+// runs it, and dW) with F(2×2, 3×3) (LT_WASM_WINOGRAD=2) and with their default tile (F(4×4, 3×3) on maps of 8² and
+// more; dW is F(3×3, 2×2) in both), all switched per call. GFLOP/s count a direct convolution's multiply-adds whatever the kernel does.
 // Medians over interleaved repeats, so load from other processes hits every column alike.
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { WasmKernelName } from '@lt/backend-wasm';
-import { batchNorm, selectBackend, Sgd, WASM_FMA_ENV, WASM_KERNELS_ENV } from '@lt/core';
+import { batchNorm, selectBackend, Sgd, WASM_FMA_ENV, WASM_KERNELS_ENV, WASM_WINOGRAD_ENV } from '@lt/core';
 import { conv2dFilterGradient, conv2dInputGradient } from '../packages/core/src/ops/conv2d.js';
 import { nativeBuild } from '../packages/backend-wasm/src/native/load.js';
 
@@ -26,13 +27,15 @@ function timeMs(f: () => tf.Tensor | tf.Tensor[]): number {
   return ms;
 }
 
-type Variant = 'plain' | 'simd' | 'fma' | 'winograd';
-const variants = ['plain', 'simd', 'fma', 'winograd'] as const;
+type Variant = 'plain' | 'simd' | 'fma' | 'winograd2' | 'winograd';
+const variants = ['plain', 'simd', 'fma', 'winograd2', 'winograd'] as const;
+const isWinograd = (v: Variant) => v === 'winograd' || v === 'winograd2';
 const env: Record<Variant, Record<string, string | undefined>> = {
-  plain: { [WASM_KERNELS_ENV]: '0', [WASM_FMA_ENV]: undefined },
-  simd: { [WASM_KERNELS_ENV]: undefined, [WASM_FMA_ENV]: '0' },
-  fma: { [WASM_KERNELS_ENV]: undefined, [WASM_FMA_ENV]: undefined },
-  winograd: { [WASM_KERNELS_ENV]: undefined, [WASM_FMA_ENV]: undefined },
+  plain: { [WASM_KERNELS_ENV]: '0', [WASM_FMA_ENV]: undefined, [WASM_WINOGRAD_ENV]: undefined },
+  simd: { [WASM_KERNELS_ENV]: undefined, [WASM_FMA_ENV]: '0', [WASM_WINOGRAD_ENV]: undefined },
+  fma: { [WASM_KERNELS_ENV]: undefined, [WASM_FMA_ENV]: undefined, [WASM_WINOGRAD_ENV]: undefined },
+  winograd2: { [WASM_KERNELS_ENV]: undefined, [WASM_FMA_ENV]: undefined, [WASM_WINOGRAD_ENV]: '2' },
+  winograd: { [WASM_KERNELS_ENV]: undefined, [WASM_FMA_ENV]: undefined, [WASM_WINOGRAD_ENV]: undefined },
 };
 function use(variant: Variant): void {
   for (const [k, v] of Object.entries(env[variant])) {
@@ -47,11 +50,12 @@ type Run = (variant: Variant) => tf.Tensor | tf.Tensor[];
 
 /**
  * Median ms of `f` per variant, the variants interleaved within every repeat (the first repeat is warm-up); `f` gets
- * the variant, for passes whose kernel differs by more than the environment. NaN for winograd unless `winograd`.
+ * the variant, for passes whose kernel differs by more than the environment. NaN for the Winograd variants unless
+ * `winograd`.
  */
 function compare(f: Run, winograd = false): Record<Variant, number> {
-  const times: Record<Variant, number[]> = { plain: [], simd: [], fma: [], winograd: [] };
-  const run = variants.filter((v) => v !== 'winograd' || winograd);
+  const times: Record<Variant, number[]> = { plain: [], simd: [], fma: [], winograd2: [], winograd: [] };
+  const run = variants.filter((v) => !isWinograd(v) || winograd);
   for (let i = 0; i <= reps; i++) {
     for (const v of run) {
       use(v);
@@ -60,7 +64,8 @@ function compare(f: Run, winograd = false): Record<Variant, number> {
     }
   }
   use('fma');
-  return { plain: median(times.plain), simd: median(times.simd), fma: median(times.fma), winograd: winograd ? median(times.winograd) : NaN };
+  const at = (v: Variant) => (run.includes(v) ? median(times[v]) : NaN);
+  return { plain: at('plain'), simd: at('simd'), fma: at('fma'), winograd2: at('winograd2'), winograd: at('winograd') };
 }
 
 const rows: string[][] = [];
@@ -74,6 +79,7 @@ const add = (pass: string, shape: string, gflop: number, t: Record<Variant, numb
     ...variants.map((v) => rate(gflop, t[v])),
     (t.simd / t.fma).toFixed(2),
     Number.isNaN(t.winograd) ? '' : (t.fma / t.winograd).toFixed(2),
+    Number.isNaN(t.winograd) ? '' : (t.winograd2 / t.winograd).toFixed(2),
   ]);
 // ResNet-32's 3×3 convolutions; with --more-shapes also its stem, wider layers and 1×1 convolutions (where ops/conv2d.ts
 // must decide between XNNPACK and lt's forward kernel).
@@ -100,7 +106,7 @@ for (const [h, cin, cout, stride, k] of shapes) {
   const forward = (v: Variant) =>
     v === 'plain'
       ? tf.conv2d(x, w, stride, 'same')
-      : (tf.engine().runKernel(v === 'winograd' ? WasmKernelName.conv2DWinograd : WasmKernelName.conv2D, { x, filter: w }, v === 'winograd' ? {} : direct) as tf.Tensor);
+      : (tf.engine().runKernel(isWinograd(v) ? WasmKernelName.conv2DWinograd : WasmKernelName.conv2D, { x, filter: w }, isWinograd(v) ? {} : direct) as tf.Tensor);
   add('conv forward (plain = XNNPACK)', shape, gflop, compare(forward, winograd));
   // dx: SIMD and FMA = lt's direct conv2d_input_grad kernel; winograd = ops/conv2d.ts's route (filter rotation included).
   const inputGrad = (v: Variant) =>
@@ -112,7 +118,7 @@ for (const [h, cin, cout, stride, k] of shapes) {
   const filterGrad = (v: Variant) =>
     v === 'plain'
       ? conv2dFilterGradient(x, dy, w.shape, stride, 'same')
-      : v === 'winograd'
+      : isWinograd(v)
         ? (tf.engine().runKernel(WasmKernelName.conv2DWinogradFilterGrad, { x, dy }, {}) as tf.Tensor)
         : (tf.engine().runKernel(WasmKernelName.conv2DFilterGrad, { x, dy }, { filterShape: w.shape, stride, padTop: Math.floor(pad / 2), padLeft: Math.floor(pad / 2) }) as tf.Tensor);
   add('conv dW', shape, gflop, compare(filterGrad, winograd));
@@ -137,7 +143,7 @@ if (values['forward-sweep']) {
     const forward = (v: Variant) =>
       v === 'plain'
         ? tf.conv2d(x, w, stride, 'same')
-        : (tf.engine().runKernel(v === 'winograd' ? WasmKernelName.conv2DWinograd : WasmKernelName.conv2D, { x, filter: w }, v === 'winograd' ? {} : attrs) as tf.Tensor);
+        : (tf.engine().runKernel(isWinograd(v) ? WasmKernelName.conv2DWinograd : WasmKernelName.conv2D, { x, filter: w }, isWinograd(v) ? {} : attrs) as tf.Tensor);
     add('conv forward (plain = XNNPACK)', `${k}×${k} ${h}²×${cin}→${cout} s${stride} b${n}`, (2 * n * out * out * cout * cin * k * k) / 1e9, compare(forward, winograd));
     tf.dispose([x, w]);
   }
@@ -158,6 +164,6 @@ if (!values['conv-only']) {
   add('SGD, all ResNet-32 conv weights', `${sizes.length} tensors`, 0, compare(() => (sgd.step(grads, 0.1), [])));
 }
 console.log(`wasm, ${backend.threads} thread(s), FMA build ${nativeBuild() === 'fma' ? 'available' : 'NOT available (fma = simd)'}; ms per call (median of ${reps}), GFLOP/s where it applies`);
-const header = ['pass', 'shape (batch 64)', 'plain ms', 'SIMD ms', 'FMA ms', 'Winograd ms', 'plain GFLOP/s', 'SIMD GFLOP/s', 'FMA GFLOP/s', 'Winograd GFLOP/s', 'SIMD/FMA', 'FMA/Winograd'];
+const header = ['pass', 'shape (batch 64)', 'plain ms', 'SIMD ms', 'FMA ms', 'F(2×2) ms', 'Winograd ms', 'plain GFLOP/s', 'SIMD GFLOP/s', 'FMA GFLOP/s', 'F(2×2) GFLOP/s', 'Winograd GFLOP/s', 'SIMD/FMA', 'FMA/Winograd', 'F(2×2)/Winograd'];
 const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
 for (const r of [header, ...rows]) console.log(`| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`);

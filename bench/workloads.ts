@@ -1,6 +1,6 @@
 // The training steps the benchmarks time: one function per workload, each on fixed random data.
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, Sgd, softmaxCrossEntropy, variableGrads, type ModelParts, type ModelSpec } from '@lt/core';
+import { createRng, InferenceCache, Sgd, softmaxCrossEntropy, variableGrads, type ModelParts, type ModelSpec } from '@lt/core';
 import { cnn, linearHead, resnet50, resnetCifar, resnext50 } from '@lt/models';
 import { glmcStepWorkload } from '@lt/glmc';
 
@@ -46,10 +46,15 @@ function linearWorkload(batch: number): Workload {
   };
 }
 
-/** Evaluation-mode forward passes (BatchNorm on running statistics, no gradients), as the engine evaluates. */
+/**
+ * Evaluation-mode forward passes (BatchNorm on running statistics, no gradients), as the engine evaluates: one batch
+ * of a test split, whose weights derived for the forward (folded BatchNorms) the whole split shares (evaluate's
+ * InferenceCache), so they are derived in the first step only.
+ */
 function evalWorkload(parts: ModelParts, shape: [number, number, number], batch: number): Workload {
   const x = tf.randomNormal([batch, ...shape], 0, 1, 'float32', 1) as tf.Tensor4D;
-  return { batch, step: () => tf.tidy(() => tf.sum(parts.head.apply(parts.backbone.apply(x, 'eval')))) };
+  const split = new InferenceCache();
+  return { batch, step: () => split.run(() => tf.tidy(() => tf.sum(parts.head.apply(parts.backbone.apply(x, 'eval'))))) };
 }
 
 const resnet32 = () => resnetCifar({ depth: 32, width: 'standard' }).build({ info: info([32, 32, 3], 10), rng: createRng(0) });

@@ -60,7 +60,7 @@ export { writeFileAtomic, replaceDirAtomic } from './checkpoint/atomic.js';
 export { selectBackend, describeBackend, type BackendChoice, type BackendInfo } from './backend/select.js';
 export { canReadSync } from './backend/syncRead.js';
 export type { AdapterInfo } from './backend/webgpu.js';
-export { WASM_FMA_ENV, WASM_KERNELS_ENV } from '@lt/backend-wasm';
+export { WASM_FMA_ENV, WASM_KERNELS_ENV, WASM_WINOGRAD_ENV } from '@lt/backend-wasm';
 export { resolveRunConfig, runConfigSchema, type RunConfig, type StageConfig, type ResolvedRunConfig } from './engine/config.js';
 export { createRun, Run, type StartOptions } from './engine/run.js';
 export { lineChart, type LineChartSpec, type ChartSeries } from './report/svgChart.js';
@@ -72,3 +72,4 @@ export { batchNorm, type BatchNormParams, type BatchNormOptions } from './ops/ba
 export { variableGrads } from './ops/variableGrads.js';
 export { relu, addRelu } from './ops/relu.js';
 export { gradientsRecording } from './ops/tape.js';
+export { InferenceCache, inferenceCached, withInferenceCache } from './ops/inferenceCache.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmBackend } from '../backend.js';
-import { nativeBuild, nativeKernelsFor, relaxedSimdValidates, WASM_FMA_ENV, WASM_KERNELS_ENV, type NativeRuntime, type WasmBackendLike } from '../native/load.js';
+import { nativeBuild, nativeKernelsFor, relaxedSimdValidates, WASM_FMA_ENV, WASM_KERNELS_ENV, WASM_WINOGRAD_ENV, type NativeRuntime, type WasmBackendLike } from '../native/load.js';
 import { WasmKernelName, wasmKernelsReady } from './native.js';
 import { convCases, expectClose, onBoth as onBothBackends, withBuild } from '../../../../test/support/wasmParity.js';
 
@@ -61,11 +61,15 @@ describe("lt's native wasm kernels", () => {
   const forwardCases = convCases.filter(([, , wShape]) => wShape[3] % 4 === 0);
 
   // The Winograd kernel called directly, with fewer channels than ops/conv2d.ts gives it: [x shape, output channels].
+  // Maps of at least 8 × 8 take F(4×4, 3×3) unless LT_WASM_WINOGRAD=2; the others F(2×2, 3×3).
   const winogradKernelCases: Array<[string, number[], number]> = [
     ['1 image, 7×5, 4 → 12', [1, 7, 5, 4], 12],
     ['2 images, 5×3, 12 → 20', [2, 5, 3, 12], 20],
     ['1 image, 9×1, 20 → 4', [1, 9, 1, 20], 4],
-    // dW sums its tiles in spans of runs: 4608 tiles make 2 spans of 5 runs (the last short), 8192 make 4 of 4.
+    ['2 images, 8×8, 16 → 16 (whole 4×4 tiles)', [2, 8, 8, 16], 16],
+    ['3 images, 9×14, 12 → 20 (ragged 4×4 tiles)', [3, 9, 14, 12], 20],
+    // dW sums its tiles in spans of runs: 18 × 32² makes 2 spans of 4608 F(2×2) tiles (5 runs of 32 × 32, the last
+    // short) or of 576 F(4×4) tiles (3 runs of 16 × 16); 32 × 31 × 32 makes 4 spans of F(2×2), 2 of F(4×4).
     ['18 images, 32×32, 4 → 4', [18, 32, 32, 4], 4],
     ['32 images, 31×32, 4 → 4', [32, 31, 32, 4], 4],
   ];
@@ -91,27 +95,39 @@ describe("lt's native wasm kernels", () => {
       expectClose(wasm, cpu);
     });
 
-    it.each(winogradKernelCases)('the Winograd kernels (forward with and without bias + ReLU, dx, dW) match cpu: %s', async (_name, xShape, co) => {
-      const ci = xShape[3];
-      const [xv, wv, dyv] = [values(xShape, 22), values([3, 3, ci, co], 23), values([...xShape.slice(0, 3), co], 24)];
-      const { cpu, wasm } = await withBuild(build, () =>
-        onBoth(() => {
-          const x = tf.tensor4d(xv as number[], xShape as [number, number, number, number]);
-          const w = tf.tensor4d(wv as number[], [3, 3, ci, co]);
-          const dy = tf.tensor4d(dyv as number[], [xShape[0], xShape[1], xShape[2], co]);
-          const bias = tf.linspace(-1, 1, co) as tf.Tensor1D;
-          if (tf.getBackend() === 'cpu') {
-            const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'), dy)))([x, w]);
-            return [tf.conv2d(x, w, 1, 'same'), tf.relu(tf.add(tf.conv2d(x, w, 1, 'same'), bias)), dx, dw];
-          }
-          expect(activeBuild()).toBe(build);
-          const run = (inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>) => tf.engine().runKernel(WasmKernelName.conv2DWinograd, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;
-          const dw = tf.engine().runKernel(WasmKernelName.conv2DWinogradFilterGrad, { x, dy }, {}) as tf.Tensor;
-          return [run({ x, filter: w }, {}), run({ x, filter: w, bias }, { relu: true }), run({ x: dy, filter: w }, { inputGradient: true }), dw];
-        }),
-      );
-      expectClose(wasm, cpu);
-      expect(cpu[1].reduce((m, v) => Math.min(m, v), Infinity)).toBe(0);
+    describe.each(['4', '2'])(`${WASM_WINOGRAD_ENV}=%s`, (tile) => {
+      beforeAll(() => {
+        process.env[WASM_WINOGRAD_ENV] = tile;
+      });
+      afterAll(() => {
+        delete process.env[WASM_WINOGRAD_ENV];
+      });
+
+      it.each(winogradKernelCases)('the Winograd kernels (forward plain, with bias + ReLU, with bias + residual + ReLU, dx, dW) match cpu: %s', async (_name, xShape, co) => {
+        const ci = xShape[3];
+        const yShape = [xShape[0], xShape[1], xShape[2], co] as [number, number, number, number];
+        const [xv, wv, dyv, rv] = [values(xShape, 22), values([3, 3, ci, co], 23), values(yShape, 24), values(yShape, 25)];
+        const { cpu, wasm } = await withBuild(build, () =>
+          onBoth(() => {
+            const x = tf.tensor4d(xv as number[], xShape as [number, number, number, number]);
+            const w = tf.tensor4d(wv as number[], [3, 3, ci, co]);
+            const dy = tf.tensor4d(dyv as number[], yShape);
+            const residual = tf.tensor4d(rv as number[], yShape);
+            const bias = tf.linspace(-1, 1, co) as tf.Tensor1D;
+            if (tf.getBackend() === 'cpu') {
+              const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'), dy)))([x, w]);
+              const y = tf.conv2d(x, w, 1, 'same');
+              return [y, tf.relu(tf.add(y, bias)), tf.relu(tf.add(tf.add(y, bias), residual)), dx, dw];
+            }
+            expect(activeBuild()).toBe(build);
+            const run = (inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>) => tf.engine().runKernel(WasmKernelName.conv2DWinograd, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;
+            const dw = tf.engine().runKernel(WasmKernelName.conv2DWinogradFilterGrad, { x, dy }, {}) as tf.Tensor;
+            return [run({ x, filter: w }, {}), run({ x, filter: w, bias }, { relu: true }), run({ x, filter: w, bias, residual }, { relu: true }), run({ x: dy, filter: w }, { inputGradient: true }), dw];
+          }),
+        );
+        expectClose(wasm, cpu);
+        expect(cpu[1].reduce((m, v) => Math.min(m, v), Infinity)).toBe(0);
+      });
     });
   });
 
@@ -124,15 +140,19 @@ describe("lt's native wasm kernels", () => {
       const w = tf.randomNormal([3, 3, 12, 20], 0, 1, 'float32', 19);
       const dy = tf.randomNormal([3, 7, 9, 20], 0, 1, 'float32', 20);
       const bias = tf.randomNormal([20], 0, 1, 'float32', 21);
+      // 2 images of 10×9: F(4×4) tiles, ragged too.
+      const xWide = tf.randomNormal([2, 10, 9, 12], 0, 1, 'float32', 26);
+      const residualWide = tf.randomNormal([2, 10, 9, 20], 0, 1, 'float32', 27);
       const xSpans = tf.randomNormal([18, 32, 32, 12], 0, 1, 'float32', 22);
       const dySpans = tf.randomNormal([18, 32, 32, 20], 0, 1, 'float32', 23);
-      const xRuns = tf.randomNormal([32, 31, 32, 4], 0, 1, 'float32', 24);
-      const dyRuns = tf.randomNormal([32, 31, 32, 8], 0, 1, 'float32', 25);
+      const xRuns = tf.randomNormal([36, 31, 32, 4], 0, 1, 'float32', 24);
+      const dyRuns = tf.randomNormal([36, 31, 32, 8], 0, 1, 'float32', 25);
       const run = () =>
         [
           tf.engine().runKernel(WasmKernelName.conv2DWinograd, { x, filter: w, bias }, { relu: true }),
           tf.engine().runKernel(WasmKernelName.conv2DWinograd, { x, filter: w }, {}),
           tf.engine().runKernel(WasmKernelName.conv2DWinograd, { x: dy, filter: w }, { inputGradient: true }),
+          tf.engine().runKernel(WasmKernelName.conv2DWinograd, { x: xWide, filter: w, bias, residual: residualWide }, { relu: true }),
           tf.engine().runKernel(WasmKernelName.conv2DWinogradFilterGrad, { x, dy }, {}),
           // dW above has 1 span of tiles, which the threads split by output channels; these have 2 spans (1 per
           // thread) and 4 (2 per thread).
@@ -146,7 +166,7 @@ describe("lt's native wasm kernels", () => {
       const twoThreads = run();
       expect(onOneThread(runtime, run)).toEqual(twoThreads);
       for (const values of twoThreads) expect(Math.max(...values.map(Math.abs))).toBeGreaterThan(0);
-      tf.dispose([x, w, dy, bias, xSpans, dySpans, xRuns, dyRuns]);
+      tf.dispose([x, w, dy, bias, xWide, residualWide, xSpans, dySpans, xRuns, dyRuns]);
     });
   });
 
@@ -170,15 +190,17 @@ describe("lt's native wasm kernels", () => {
       runtime.kernels.conv2d_input_grad(at(dy), at(wt), at(dxOne), ...geometry, 0, 3);
       runtime.pool.run('conv2d_input_grad', [[at(dy), at(wt), at(dxTwo), ...geometry, 0, 2], [at(dy), at(wt), at(dxTwo), ...geometry, 2, 3]]);
       // The forward splits output rows (3 images × 4 rows), here in the middle of the second image.
-      // With the bias + ReLU epilogue on, which each thread applies to its own rows.
+      // With the bias + residual + ReLU epilogue on, which each thread applies to its own rows.
       const bias = tf.randomNormal([20], 0, 1, 'float32', 12);
-      runtime.kernels.conv2d_forward(at(x), at(w), at(yOne), ...geometry, 0, 12, at(bias), 1);
-      runtime.pool.run('conv2d_forward', [[at(x), at(w), at(yTwo), ...geometry, 0, 5, at(bias), 1], [at(x), at(w), at(yTwo), ...geometry, 5, 12, at(bias), 1]]);
+      const residual = tf.randomNormal(dy.shape, 0, 1, 'float32', 13);
+      const epilogue = [at(bias), 1, at(residual)];
+      runtime.kernels.conv2d_forward(at(x), at(w), at(yOne), ...geometry, 0, 12, ...epilogue);
+      runtime.pool.run('conv2d_forward', [[at(x), at(w), at(yTwo), ...geometry, 0, 5, ...epilogue], [at(x), at(w), at(yTwo), ...geometry, 5, 12, ...epilogue]]);
       expect(Array.from(dwTwo.dataSync())).toEqual(Array.from(dwOne.dataSync()));
       expect(Array.from(dxTwo.dataSync())).toEqual(Array.from(dxOne.dataSync()));
       expect(Array.from(yTwo.dataSync())).toEqual(Array.from(yOne.dataSync()));
       for (const t of [dwOne, dxOne, yOne]) expect(tf.max(tf.abs(t)).dataSync()[0]).toBeGreaterThan(0);
-      tf.dispose([x, dy, wt, w, bias, dwOne, dwTwo, dxOne, dxTwo, yOne, yTwo]);
+      tf.dispose([x, dy, wt, w, bias, residual, dwOne, dwTwo, dxOne, dxTwo, yOne, yTwo]);
     });
   });
 

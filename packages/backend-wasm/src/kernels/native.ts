@@ -3,7 +3,7 @@
 // cpu backend keep their tf-op paths.
 import { getBackend, getKernel, backend as activeBackend, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { KernelComposer } from './compose.js';
-import { nativeKernelsFor, type NativeRuntime, type WasmBackendLike } from '../native/load.js';
+import { nativeKernelsFor, WASM_WINOGRAD_ENV, type NativeRuntime, type WasmBackendLike } from '../native/load.js';
 
 /**
  * Kernel names of lt's native wasm kernels (tf.engine().runKernel), each with its contract: every input float32 and
@@ -31,11 +31,15 @@ export const WasmKernelName = {
   conv2DFilterGrad: 'LtConv2DFilterGrad',
   /** {dy, filter}, {xShape, stride, padTop, padLeft} → dx of a convolution; input channels in multiples of 4. */
   conv2DInputGrad: 'LtConv2DInputGrad',
-  /** {x, filter, bias?}, {outShape, stride, padTop, padLeft, relu?} → y; output channels in multiples of 4. */
+  /**
+   * {x, filter, bias?, residual?}, {outShape, stride, padTop, padLeft, relu?} → y = act(conv + bias + residual), the
+   * residual of y's shape; output channels in multiples of 4.
+   */
   conv2D: 'LtConv2D',
   /**
-   * {x, filter, bias?}, {relu?, inputGradient?} → y of a 3×3, stride-1, padding-1 convolution by Winograd, channels
-   * in multiples of 4; with `inputGradient`, x is dy and `filter` the layer's own, and the result is dx.
+   * {x, filter, bias?, residual?}, {relu?, inputGradient?} → y of a 3×3, stride-1, padding-1 convolution by Winograd
+   * (bias, residual and relu as LtConv2D), channels in multiples of 4; with `inputGradient`, x is dy and `filter` the
+   * layer's own, and the result is dx.
    */
   conv2DWinograd: 'LtConv2DWinograd',
   /** {x, dy}, {} → dW [3, 3, ci, co] of a 3×3, stride-1, padding-1 convolution by Winograd; channels in multiples of 4. */
@@ -83,6 +87,14 @@ function split(size: number, parts: number, align: number): Array<[number, numbe
 }
 
 const at = (backend: WasmBackendLike, info: TensorInfo) => backend.getMemoryOffset(info.dataId);
+
+/** The forward kernels' epilogue arguments (kernels.c `epilogue`): bias and residual pointers (0: none), relu. */
+function epilogueArgs(backend: WasmBackendLike, y: TensorInfo, bias: TensorInfo | undefined, residual: TensorInfo | undefined, relu: unknown): number[] {
+  if (residual !== undefined && residual.shape.join() !== y.shape.join()) {
+    throw new Error(`lt: the residual [${residual.shape.join(', ')}] of a convolution must have its output's shape [${y.shape.join(', ')}]`);
+  }
+  return [bias === undefined ? 0 : at(backend, bias), relu === true ? 1 : 0, residual === undefined ? 0 : at(backend, residual)];
+}
 const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 const sgdMomentum = config(WasmKernelName.sgdMomentum, (native, backend, { param, grad, buffer }, attrs) => {
@@ -202,8 +214,9 @@ const conv2DInputGrad = config(WasmKernelName.conv2DInputGrad, (native, backend,
   return k.finish(dx);
 });
 
-// Optional `bias` [co] and attribute `relu`: y + bias (then max(·, 0)) in the same pass (evaluation forwards).
-const conv2D = config(WasmKernelName.conv2D, (native, backend, { x, filter, bias }, attrs) => {
+// Optional `bias` [co], `residual` (y's shape) and attribute `relu`: y + bias + residual (then max(·, 0)) in the same
+// pass (evaluation forwards).
+const conv2D = config(WasmKernelName.conv2D, (native, backend, { x, filter, bias, residual }, attrs) => {
   const { outShape, stride, padTop, padLeft, relu } = attrs as { outShape: [number, number, number, number]; stride: number; padTop: number; padLeft: number; relu?: boolean };
   const [n, ih, iw, ci] = x.shape;
   const [kh, kw, , co] = filter.shape;
@@ -211,7 +224,7 @@ const conv2D = config(WasmKernelName.conv2D, (native, backend, { x, filter, bias
   const y = backend.makeOutput(outShape, 'float32');
   const common = [at(backend, x), at(backend, filter), at(backend, y), n, ih, iw, ci, outShape[1], outShape[2], co, kh, kw, stride, padTop, padLeft];
   // Threads take disjoint ranges of output rows (over all images), so a batch of one is split too.
-  const epilogue = [bias === undefined ? 0 : at(backend, bias), relu === true ? 1 : 0];
+  const epilogue = epilogueArgs(backend, y, bias, residual, relu);
   native.pool.run('conv2d_forward', split(n * outShape[1], native.pool.threads, 1).map(([begin, end]) => [...common, begin, end, ...epilogue]));
   return y;
 });
@@ -220,16 +233,28 @@ const conv2D = config(WasmKernelName.conv2D, (native, backend, { x, filter, bias
 const WINOGRAD_PAD = 16;
 
 /**
- * Output tiles per Winograd block. Each block's transformed input and products (16·block·(ci + co) floats) are
- * written and read back once, and its GEMMs stream the transformed filter once: bench/kernels.ts measured 8 to 64
- * tiles within a few per cent of each other from 16 to 512 channels once the planes were padded apart (WINOGRAD_PAD).
+ * The Winograd tile for an h × w map: F(4×4, 3×3), 36 multiplies per 16 outputs against F(2×2)'s 16 per 4, where the
+ * map is at least 8 × 8 (smaller maps would mostly compute padding); F(2×2) with LT_WASM_WINOGRAD=2, whose rounding
+ * error is about a sixth of F(4×4)'s.
  */
-const WINOGRAD_BLOCK = 32;
+function winogradTile(h: number, w: number): 2 | 4 {
+  const forced = typeof process === 'undefined' ? undefined : process.env[WASM_WINOGRAD_ENV];
+  return forced !== '2' && h >= 8 && w >= 8 ? 4 : 2;
+}
 
-// 3×3, stride 1, padding 1 by Winograd F(2×2, 3×3) (kernels.c conv2d_winograd); optional `bias` and `relu` as LtConv2D.
-// With `inputGradient`, x is dy and `filter` the layer's own [3, 3, ci, co], and the result is dx [n, h, w, ci] (the
-// kernel rotates and transposes the filter as it transforms it).
-const conv2DWinograd = config(WasmKernelName.conv2DWinograd, (native, backend, { x, filter, bias }, attrs) => {
+/**
+ * Output tiles per Winograd block. Each block's transformed input and products ((m+2)²·block·(ci + co) floats) are
+ * written and read back once, and its GEMMs stream the transformed filter once: bench/kernels.ts measured 8 to 64
+ * tiles of F(2×2) within a few per cent of each other from 16 to 512 channels once the planes were padded apart
+ * (WINOGRAD_PAD); F(4×4)'s tiles are 4 times larger, and 16 of them measured as fast as 8 and 32 or faster on
+ * ResNet-32's layers at batch 128 on 1 and 2 threads.
+ */
+const WINOGRAD_BLOCK = { 2: 32, 4: 16 } as const;
+
+// 3×3, stride 1, padding 1 by Winograd F(m×m, 3×3) (kernels.c conv2d_winograd); optional `bias`, `residual` and
+// `relu` as LtConv2D. With `inputGradient`, x is dy and `filter` the layer's own [3, 3, ci, co], and the result is dx
+// [n, h, w, ci] (the kernel rotates and transposes the filter as it transforms it).
+const conv2DWinograd = config(WasmKernelName.conv2DWinograd, (native, backend, { x, filter, bias, residual }, attrs) => {
   const { relu, inputGradient } = attrs as { relu?: boolean; inputGradient?: boolean };
   const [n, h, w, ci] = x.shape;
   const [kh, kw, filterIn, filterOut] = filter.shape;
@@ -237,28 +262,30 @@ const conv2DWinograd = config(WasmKernelName.conv2DWinograd, (native, backend, {
   if ((inputGradient === true ? filterOut : filterIn) !== ci) throw new Error(`lt: ${WasmKernelName.conv2DWinograd}: filter [${filter.shape.join(', ')}] does not fit ${ci} input channels`);
   if (kh !== 3 || kw !== 3) throw new Error(`lt: ${WasmKernelName.conv2DWinograd} needs a 3×3 filter, got ${kh}×${kw}`);
   if (ci % 4 !== 0 || co % 4 !== 0) throw new Error(`lt: ${WasmKernelName.conv2DWinograd} needs channels in multiples of 4, got ${ci} → ${co}`);
-  const block = WINOGRAD_BLOCK;
+  const size = winogradTile(h, w);
+  const planes = (size + 2) ** 2;
+  const block = WINOGRAD_BLOCK[size];
   const y = backend.makeOutput([n, h, w, co], 'float32');
-  const tiles = n * Math.ceil(h / 2) * Math.ceil(w / 2);
+  const epilogue = epilogueArgs(backend, y, bias, residual, relu);
+  const tiles = n * Math.ceil(h / size) * Math.ceil(w / size);
   const parts = split(tiles, native.pool.threads, 1);
-  const perPart = 16 * (block * (ci + co) + 2 * WINOGRAD_PAD);
-  withScratch(backend, 16 * ci * co + parts.length * perPart, (scratch) => {
+  const perPart = planes * (block * (ci + co) + 2 * WINOGRAD_PAD);
+  withScratch(backend, planes * ci * co + parts.length * perPart, (scratch) => {
     // The transformed filter first (threads take input channels), then each part its tiles in its own scratch.
-    native.pool.run('winograd_filter', split(ci, native.pool.threads, 4).map(([begin, end]) => [at(backend, filter), scratch, ci, co, begin, end, inputGradient === true ? 1 : 0]));
-    const epilogue = [bias === undefined ? 0 : at(backend, bias), relu === true ? 1 : 0];
+    native.pool.run('winograd_filter', split(ci, native.pool.threads, 4).map(([begin, end]) => [at(backend, filter), scratch, ci, co, begin, end, inputGradient === true ? 1 : 0, size]));
     native.pool.run(
       'conv2d_winograd',
-      parts.map(([begin, end], i) => [at(backend, x), scratch, at(backend, y), n, h, w, ci, co, begin, end, block, scratch + 4 * (16 * ci * co + i * perPart), ...epilogue]),
+      parts.map(([begin, end], i) => [at(backend, x), scratch, at(backend, y), n, h, w, ci, co, begin, end, block, scratch + 4 * (planes * ci * co + i * perPart), ...epilogue, size]),
     );
   });
   return y;
 });
 
 /**
- * Tiles per block of the Winograd filter gradient: bench/kernels.ts measured 32 and 64 alike from 16 to 64 channels
- * on 2 threads, and 128 a third slower at 32²×16→16.
+ * Tiles per block of the Winograd filter gradient: bench/kernels.ts measured 32 and 64 tiles of F(3×3, 2×2) alike from
+ * 16 to 64 channels on 2 threads, and 128 a third slower at 32²×16→16; F(3×3, 4×4)'s tiles are 4 times larger.
  */
-const WINOGRAD_GRAD_BLOCK = 32;
+const WINOGRAD_GRAD_BLOCK = { 2: 32, 4: 16 } as const;
 
 /**
  * Most tile spans of the Winograd filter gradient. The spans, not the threads, fix how each dW value is summed, so
@@ -268,24 +295,29 @@ const WINOGRAD_GRAD_BLOCK = 32;
 const WINOGRAD_GRAD_SPANS = 8;
 
 /**
- * Fewest tiles per span: each span writes and the sum reads back its own [16, ci, co] sums, which at 64 (8 spans of
- * 128 tiles at 8²×64→64) made that layer 7–10 % slower on 1 and 2 threads; with 2048 it keeps one span, split by
- * output channels, and 32²×16→16 (16384 tiles) gets 8.
+ * Fewest output pixels per span: each span writes and the sum reads back its own [(m+2)², ci, co] sums, which at 256
+ * pixels (8 spans of 128 F(3×3, 2×2) tiles at 8²×64→64) made that layer 7–10 % slower on 1 and 2 threads; with 8192
+ * it keeps one span, split by output channels, and 32²×16→16 at batch 64 (65536 pixels) gets 8.
  */
-const WINOGRAD_GRAD_SPAN_TILES = 2048;
+const WINOGRAD_GRAD_SPAN_PIXELS = 8192;
 
 /** Most floats of the spans' sums together (16 MB): wide layers take fewer spans and split output channels instead. */
 const WINOGRAD_GRAD_SPAN_FLOATS = 1 << 22;
 
-/** The Winograd filter gradient's span count for `tiles` tiles and ci × co channels (a function of the shape only). */
-function winogradGradSpans(tiles: number, ci: number, co: number): number {
+/**
+ * The Winograd filter gradient's span count for `tiles` tiles of size × size pixels and ci × co channels (a function
+ * of the shape only).
+ */
+function winogradGradSpans(tiles: number, size: number, ci: number, co: number): number {
   let spans = WINOGRAD_GRAD_SPANS;
-  while (spans > 1 && (spans * WINOGRAD_GRAD_SPAN_TILES > tiles || spans * 16 * ci * co > WINOGRAD_GRAD_SPAN_FLOATS)) spans /= 2;
+  const planes = (size + 2) ** 2;
+  while (spans > 1 && (spans * WINOGRAD_GRAD_SPAN_PIXELS > tiles * size * size || spans * planes * ci * co > WINOGRAD_GRAD_SPAN_FLOATS)) spans /= 2;
   return spans;
 }
 
 // dW [3, 3, ci, co] of a 3×3, stride-1, padding-1 convolution of x [n, h, w, ci] with upstream gradient dy
-// [n, h, w, co] by Winograd F(3×3, 2×2) (kernels.c winograd_filter_grad, then winograd_filter_grad_sum). Threads take
+// [n, h, w, co] by Winograd F(3×3, m×m), m as the forward's (winogradTile; kernels.c winograd_filter_grad, then
+// winograd_filter_grad_sum). Threads take
 // disjoint ranges of the fixed spans of tiles, or, with fewer spans than threads, each span's output channels in
 // blocks of 4; each part has its own scratch for a block's transformed tiles and a run's sums.
 const conv2DWinogradFilterGrad = config(WasmKernelName.conv2DWinogradFilterGrad, (native, backend, { x, dy }) => {
@@ -293,11 +325,13 @@ const conv2DWinogradFilterGrad = config(WasmKernelName.conv2DWinogradFilterGrad,
   const co = dy.shape[3];
   if (dy.shape[0] !== n || dy.shape[1] !== h || dy.shape[2] !== w) throw new Error(`lt: ${WasmKernelName.conv2DWinogradFilterGrad}: dy [${dy.shape.join(', ')}] does not fit x [${x.shape.join(', ')}]`);
   if (ci % 4 !== 0 || co % 4 !== 0) throw new Error(`lt: ${WasmKernelName.conv2DWinogradFilterGrad} needs channels in multiples of 4, got ${ci} → ${co}`);
-  const block = WINOGRAD_GRAD_BLOCK;
+  const size = winogradTile(h, w);
+  const planes = (size + 2) ** 2;
+  const block = WINOGRAD_GRAD_BLOCK[size];
   const dw = backend.makeOutput([3, 3, ci, co], 'float32');
-  const tiles = n * Math.ceil(h / 2) * Math.ceil(w / 2);
+  const tiles = n * Math.ceil(h / size) * Math.ceil(w / size);
   // Spans start on block boundaries; rounding up can leave the last ones empty, so they are dropped.
-  const spanTiles = Math.ceil(tiles / winogradGradSpans(tiles, ci, co) / block) * block;
+  const spanTiles = Math.ceil(tiles / winogradGradSpans(tiles, size, ci, co) / block) * block;
   const spans = Math.ceil(tiles / spanTiles);
   const threads = native.pool.threads;
   // [span begin, span end, output channel begin, end] per part.
@@ -306,17 +340,17 @@ const conv2DWinogradFilterGrad = config(WasmKernelName.conv2DWinogradFilterGrad,
       ? split(spans, threads, 1).map(([sBegin, sEnd]) => [sBegin, sEnd, 0, co])
       : Array.from({ length: spans }, (_, s) => split(co, Math.ceil(threads / spans), 4).map(([oBegin, oEnd]): [number, number, number, number] => [s, s + 1, oBegin, oEnd])).flat();
   // Each part's floats (a block's X and D, a run's sums), plus a cache line so two parts never share one.
-  const perPart = parts.map(([, , oBegin, oEnd]) => 16 * (block * (ci + oEnd - oBegin) + 2 * WINOGRAD_PAD + ci * (oEnd - oBegin)) + 16);
-  const partialFloats = spans * 16 * ci * co;
+  const perPart = parts.map(([, , oBegin, oEnd]) => planes * (block * (ci + oEnd - oBegin) + 2 * WINOGRAD_PAD + ci * (oEnd - oBegin)) + 16);
+  const partialFloats = spans * planes * ci * co;
   withScratch(backend, partialFloats + perPart.reduce((a, b) => a + b, 0), (partials) => {
     let offset = partials + 4 * partialFloats;
     const args = parts.map(([sBegin, sEnd, oBegin, oEnd], i) => {
       const own = offset;
       offset += 4 * perPart[i];
-      return [at(backend, x), at(backend, dy), partials, n, h, w, ci, co, sBegin, sEnd, spanTiles, oBegin, oEnd, block, own, spans === 1 ? at(backend, dw) : 0];
+      return [at(backend, x), at(backend, dy), partials, n, h, w, ci, co, sBegin, sEnd, spanTiles, oBegin, oEnd, block, own, spans === 1 ? at(backend, dw) : 0, size];
     });
     native.pool.run('winograd_filter_grad', args);
-    if (spans > 1) native.pool.run('winograd_filter_grad_sum', split(ci, threads, 4).map(([iBegin, iEnd]) => [partials, at(backend, dw), ci, co, spans, iBegin, iEnd]));
+    if (spans > 1) native.pool.run('winograd_filter_grad_sum', split(ci, threads, 4).map(([iBegin, iEnd]) => [partials, at(backend, dw), ci, co, spans, iBegin, iEnd, size]));
   });
   return dw;
 });

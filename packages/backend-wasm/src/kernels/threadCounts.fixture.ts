@@ -15,11 +15,13 @@ for (let i = 0; i < 400 && runtime.pool.threads < info.threads; i++) await new P
 const normal = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
 const run = (name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown> = {}) =>
   tf.engine().runKernel(name, inputs, attrs as never) as tf.Tensor | tf.Tensor[];
-// Odd sizes so no split is even: 37 images of 9×11 (ragged tiles), 12 → 20 channels; 2 images of 32² for spans.
+// Odd sizes so no split is even: 37 images of 9×11 (ragged F(4×4) tiles) and of 7×6 (F(2×2)), 12 → 20 channels;
+// 18 images of 32² for spans.
 const x = normal([37, 9, 11, 12], 1);
 const dy = normal([37, 9, 11, 20], 2);
 const w = normal([3, 3, 12, 20], 3);
 const bias = normal([20], 4);
+const xSmall = normal([37, 7, 6, 12], 8);
 const xSpans = normal([18, 32, 32, 12], 5);
 const dySpans = normal([18, 32, 32, 20], 6);
 const dyStrided = normal([37, 5, 6, 20], 7);
@@ -27,7 +29,8 @@ const [gamma, beta, runningMean, runningVar] = [tf.linspace(0.5, 1.5, 20), tf.li
 const strided = { stride: 2, padTop: 1, padLeft: 1 };
 const forward = run(WasmKernelName.batchNormTrain, { x: dy, gamma, beta, runningMean, runningVar }, { epsilon: 1e-5, momentum: 0.1, relu: true }) as tf.Tensor[];
 const outputs = {
-  winograd: run(WasmKernelName.conv2DWinograd, { x, filter: w, bias }, { relu: true }),
+  winograd: run(WasmKernelName.conv2DWinograd, { x, filter: w, bias, residual: dy }, { relu: true }),
+  winogradSmallMaps: run(WasmKernelName.conv2DWinograd, { x: xSmall, filter: w, bias }, { relu: true }),
   winogradInputGrad: run(WasmKernelName.conv2DWinograd, { x: dy, filter: w }, { inputGradient: true }),
   winogradFilterGrad: run(WasmKernelName.conv2DWinogradFilterGrad, { x, dy }),
   winogradFilterGradSpans: run(WasmKernelName.conv2DWinogradFilterGrad, { x: xSpans, dy: dySpans }),

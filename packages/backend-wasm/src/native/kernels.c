@@ -360,27 +360,34 @@ void conv2d_input_grad(const float *dy, const float *wt, float *dx, int n, int i
   }
 }
 
-// row[p, o] ← row[p, o] + bias[o] (then max(·, 0) with `relu`) for `pixels` pixels of `co` channels, co % 4 == 0.
-static void bias_activation(float *row, const float *bias, int pixels, int co, int relu) {
-  v128_t zero = wasm_f32x4_splat(0.0f);
-  for (int p = 0; p < pixels; p++, row += co) {
-    for (int o = 0; o < co; o += 4) {
-      v128_t v = wasm_f32x4_add(wasm_v128_load(row + o), wasm_v128_load(bias + o));
-      wasm_v128_store(row + o, relu ? wasm_f32x4_max(v, zero) : v);
-    }
-  }
+// The evaluation forward's epilogue on 4 channels of one output: + bias, + the residual (a block's shortcut, 0 when
+// none), then max(·, 0) with `relu`, in the unfused chain's order ((conv + bias) + shortcut), so fused and unfused agree.
+static inline __attribute__((always_inline)) v128_t epilogue(v128_t v, const float *bias, const float *residual,
+                                                           int relu) {
+  if (bias) v = wasm_f32x4_add(v, wasm_v128_load(bias));
+  if (residual) v = wasm_f32x4_add(v, wasm_v128_load(residual));
+  return relu ? wasm_f32x4_max(v, wasm_f32x4_splat(0.0f)) : v;
+}
+
+// row[p, o] ← epilogue(row[p, o]) for `pixels` pixels of `co` channels, co % 4 == 0; `residual` is the same row of the
+// shortcut (or 0).
+static void bias_activation(float *row, const float *bias, const float *residual, int pixels, int co, int relu) {
+  for (int p = 0; p < pixels; p++, row += co, residual = residual ? residual + co : 0)
+    for (int o = 0; o < co; o += 4)
+      wasm_v128_store(row + o, epilogue(wasm_v128_load(row + o), bias ? bias + o : 0, residual ? residual + o : 0, relu));
 }
 
 // y[n, h, w, o] = Σ_{a,b,i} x[n, h·s + a − pad_top, w·s + b − pad_left, i] · W[a, b, i, o] (NHWC, zero padding), with
 // W [kh, kw, ci, co] and co a multiple of 4: the input gradient's loop nest with the roles of x and y swapped, so each
 // tap is a GEMM of x's (strided) pixels by W[a, b] gathered into y. Output rows [row_begin, row_end) of the n·oh rows
 // only, so threads share the work even for a single image (each value is summed the same way whatever the split).
-// With `bias` (not 0) each row then gets y + bias, and with `relu` max(·, 0), while the row is still in cache: the
-// folded conv → BatchNorm → ReLU of an evaluation forward in one pass.
+// With `bias` (not 0) each row then gets y + bias, with `residual` (not 0, y's shape) + residual, and with `relu`
+// max(·, 0), while the row is still in cache: the folded conv → BatchNorm (→ + shortcut) → ReLU of an evaluation
+// forward in one pass.
 EXPORT(conv2d_forward)
 void conv2d_forward(const float *x, const float *w, float *y, int n, int ih, int iw, int ci, int oh, int ow, int co,
                     int kh, int kw, int stride, int pad_top, int pad_left, int row_begin, int row_end, const float *bias,
-                    int relu) {
+                    int relu, const float *residual) {
   long row_size = (long)ow * co;
   for (long t = row_begin * row_size; t < row_end * row_size; t++) y[t] = 0.0f;
   for (int r = row_begin; r < row_end; r++) {
@@ -400,30 +407,135 @@ void conv2d_forward(const float *x, const float *w, float *y, int n, int ih, int
                     yr + (long)ow0 * co, co, ow1 - ow0, co, ci);
       }
     }
-    if (bias) bias_activation(yr, bias, ow, co, relu);
+    if (bias || residual) bias_activation(yr, bias, residual ? residual + r * row_size : 0, ow, co, relu);
   }
 }
 
-// Winograd F(2×2, 3×3) for 3×3 convolutions of stride 1 and padding 1 (output size = input size): each 2×2 output
-// tile is Aᵀ [Σ_i (Bᵀ d_i B) ⊙ (G g_i Gᵀ)] A over its 4×4 input patch d, so the 36 multiplies per input channel and
-// output channel of four direct outputs become 16, spent in 16 independent GEMMs (one per transform element e):
-// M[e] (tiles × co) = V[e] (tiles × ci) · U[e] (ci × co), the same register-tiled product as the direct kernels.
-// With Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1], G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1], Aᵀ = [1 1 1 0; 0 1 −1 −1].
+// Winograd F(m×m, 3×3) for 3×3 convolutions of stride 1 and padding 1 (output size = input size), m = `size` 2 or 4:
+// each m×m output tile is Aᵀ [Σ_i (Bᵀ d_i B) ⊙ (G g_i Gᵀ)] A over its (m+2)×(m+2) input patch d, so the 9·m²
+// multiplies per input channel and output channel of m² direct outputs become (m+2)²: 16 for four outputs (F(2×2)),
+// 36 for sixteen (F(4×4), 1.8× fewer again at about six times F(2×2)'s rounding error: 3e-6 to 1.2e-5 of the largest
+// output on 16 to 256 channels), spent in (m+2)² independent GEMMs (one per transform element e):
+// M[e] (tiles × co) = V[e] (tiles × ci) · U[e] (ci × co), the same register-tiled product as the direct kernels. The
+// 1-D transforms are below; each 2-D one applies its 1-D one along the rows, then down the columns (or the reverse for
+// Aᵀ · A). Loops over a patch's side are unrolled in full (the pragmas), so the transforms' arrays are registers or
+// wasm locals, never the C stack this module must not use.
+#define WINOGRAD_MAX 6
 
-// u[e, i, o] = (G g Gᵀ)[e] of g = w[·, ·, i, o] (w [3, 3, ci, co], u [16, ci, co], co % 4 == 0), for input channels
-// [i_begin, i_end) so threads can share it. With `flip`, g = w[2 − ·, 2 − ·, o, i] of w [3, 3, co, ci]: the kernel of
-// the input gradient of the layer whose filter w is (rotated 180°, channel axes swapped), read in place because
-// tfjs-backend-wasm's Reverse took a third as long as the Winograd convolution itself (8² × 64 × 64).
-EXPORT(winograd_filter)
-void winograd_filter(const float *w, float *u, int ci, int co, int i_begin, int i_end, int flip) {
+static inline __attribute__((always_inline)) v128_t splat(float f) { return wasm_f32x4_splat(f); }
+
+// G g for one column g of the kernel. F(2×2): G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]. F(4×4): G = [¼ 0 0; −⅙ −⅙ −⅙;
+// −⅙ ⅙ −⅙; 1/24 1/12 ⅙; 1/24 −1/12 ⅙; 0 0 1].
+static inline __attribute__((always_inline)) void winograd_g(int size, v128_t g0, v128_t g1, v128_t g2, v128_t *u) {
+  v128_t even = wasm_f32x4_add(g0, g2);
+  if (size == 2) {
+    u[0] = g0;
+    u[1] = wasm_f32x4_mul(wasm_f32x4_add(even, g1), splat(0.5f));
+    u[2] = wasm_f32x4_mul(wasm_f32x4_sub(even, g1), splat(0.5f));
+    u[3] = g2;
+    return;
+  }
+  v128_t quad = wasm_f32x4_add(g0, wasm_f32x4_mul(g2, splat(4.0f))), twice = wasm_f32x4_add(g1, g1);
+  u[0] = wasm_f32x4_mul(g0, splat(0.25f));
+  u[1] = wasm_f32x4_mul(wasm_f32x4_add(even, g1), splat(-1.0f / 6));
+  u[2] = wasm_f32x4_mul(wasm_f32x4_sub(even, g1), splat(-1.0f / 6));
+  u[3] = wasm_f32x4_mul(wasm_f32x4_add(quad, twice), splat(1.0f / 24));
+  u[4] = wasm_f32x4_mul(wasm_f32x4_sub(quad, twice), splat(1.0f / 24));
+  u[5] = g2;
+}
+
+// Bᵀ d for one row or column d of a patch. F(2×2): Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]. F(4×4): Bᵀ =
+// [4 0 −5 0 1 0; 0 −4 −4 1 1 0; 0 4 −4 −1 1 0; 0 −2 −1 2 1 0; 0 2 −1 −2 1 0; 0 4 0 −5 0 1].
+static inline __attribute__((always_inline)) void winograd_b(int size, const v128_t *d, v128_t *t) {
+  if (size == 2) {
+    t[0] = wasm_f32x4_sub(d[0], d[2]);
+    t[1] = wasm_f32x4_add(d[1], d[2]);
+    t[2] = wasm_f32x4_sub(d[2], d[1]);
+    t[3] = wasm_f32x4_sub(d[1], d[3]);
+    return;
+  }
+  v128_t a = MADD(d[2], splat(-4.0f), d[4]), b = MADD(d[1], splat(-4.0f), d[3]);
+  v128_t c = wasm_f32x4_sub(d[4], d[2]), e = wasm_f32x4_mul(wasm_f32x4_sub(d[3], d[1]), splat(2.0f));
+  t[0] = MADD(d[2], splat(-5.0f), MADD(d[0], splat(4.0f), d[4]));
+  t[1] = wasm_f32x4_add(a, b);
+  t[2] = wasm_f32x4_sub(a, b);
+  t[3] = wasm_f32x4_add(c, e);
+  t[4] = wasm_f32x4_sub(c, e);
+  t[5] = MADD(d[3], splat(-5.0f), MADD(d[1], splat(4.0f), d[5]));
+}
+
+// Aᵀ m for one row or column m of a product tile. F(2×2): Aᵀ = [1 1 1 0; 0 1 −1 −1]. F(4×4): Aᵀ = [1 1 1 1 1 0;
+// 0 1 −1 2 −2 0; 0 1 1 4 4 0; 0 1 −1 8 −8 1].
+static inline __attribute__((always_inline)) void winograd_a(int size, const v128_t *m, v128_t *o) {
+  if (size == 2) {
+    o[0] = wasm_f32x4_add(wasm_f32x4_add(m[0], m[1]), m[2]);
+    o[1] = wasm_f32x4_sub(wasm_f32x4_sub(m[1], m[2]), m[3]);
+    return;
+  }
+  v128_t s12 = wasm_f32x4_add(m[1], m[2]), d12 = wasm_f32x4_sub(m[1], m[2]);
+  v128_t s34 = wasm_f32x4_add(m[3], m[4]), d34 = wasm_f32x4_sub(m[3], m[4]);
+  o[0] = wasm_f32x4_add(wasm_f32x4_add(m[0], s12), s34);
+  o[1] = MADD(d34, splat(2.0f), d12);
+  o[2] = MADD(s34, splat(4.0f), s12);
+  o[3] = wasm_f32x4_add(MADD(d34, splat(8.0f), d12), m[5]);
+}
+
+// A y for one row or column y of a dy tile (the filter gradient's transform of dy; A = (Aᵀ)ᵀ). F(2×2): with G's halves
+// folded in, diag(1, ½, ½, 1) A: (y0, (y0 + y1)/2, (y0 − y1)/2, −y1), exact in float. F(4×4): A = [1 0 0 0; 1 1 1 1;
+// 1 −1 1 −1; 1 2 4 8; 1 −2 4 −8; 0 0 0 1].
+static inline __attribute__((always_inline)) void winograd_at_t(int size, const v128_t *y, v128_t *d) {
+  if (size == 2) {
+    d[0] = y[0];
+    d[1] = wasm_f32x4_mul(wasm_f32x4_add(y[0], y[1]), splat(0.5f));
+    d[2] = wasm_f32x4_mul(wasm_f32x4_sub(y[0], y[1]), splat(0.5f));
+    d[3] = wasm_f32x4_neg(y[1]);
+    return;
+  }
+  v128_t even = wasm_f32x4_add(y[0], y[2]), odd = wasm_f32x4_add(y[1], y[3]);
+  v128_t even4 = MADD(y[2], splat(4.0f), y[0]), odd8 = MADD(y[3], splat(8.0f), wasm_f32x4_add(y[1], y[1]));
+  d[0] = y[0];
+  d[1] = wasm_f32x4_add(even, odd);
+  d[2] = wasm_f32x4_sub(even, odd);
+  d[3] = wasm_f32x4_add(even4, odd8);
+  d[4] = wasm_f32x4_sub(even4, odd8);
+  d[5] = y[3];
+}
+
+// The transforms a 2-D transform's second pass applies in place (winograd_in_place).
+enum { WINOGRAD_B, WINOGRAD_AT, WINOGRAD_A };
+
+// Bᵀ (side → side vectors), Aᵀ (side → size) or A (size → side) applied in place to the vectors p, p + step, …: the
+// second pass of a 2-D transform, over the first pass's results in scratch (held in registers, F(4×4)'s 36 vectors
+// would not fit the 16 SIMD registers V8 uses, and its spills made F(4×4) no faster than F(2×2) on 16 channels).
+static inline __attribute__((always_inline)) void winograd_in_place(int size, int kind, float *p, long step) {
+  int side = size + 2, count = kind == WINOGRAD_A ? size : side;
+  v128_t in[WINOGRAD_MAX], out[WINOGRAD_MAX];
+#pragma clang loop unroll(full)
+  for (int r = 0; r < count; r++) in[r] = wasm_v128_load(p + r * step);
+  if (kind == WINOGRAD_AT)
+    winograd_a(size, in, out);
+  else if (kind == WINOGRAD_A)
+    winograd_at_t(size, in, out);
+  else
+    winograd_b(size, in, out);
+#pragma clang loop unroll(full)
+  for (int e = 0; e < (kind == WINOGRAD_AT ? size : side); e++) wasm_v128_store(p + e * step, out[e]);
+}
+
+// u[e, i, o] = (G g Gᵀ)[e] of g = w[·, ·, i, o] (w [3, 3, ci, co], u [(size+2)², ci, co], co % 4 == 0), for input
+// channels [i_begin, i_end) so threads can share it. With `flip`, g = w[2 − ·, 2 − ·, o, i] of w [3, 3, co, ci]: the
+// kernel of the input gradient of the layer whose filter w is (rotated 180°, channel axes swapped), read in place
+// because tfjs-backend-wasm's Reverse took a third as long as the Winograd convolution itself (8² × 64 × 64).
+static inline __attribute__((always_inline)) void winograd_filter_with(int size, const float *w, float *u, int ci,
+                                                                       int co, int i_begin, int i_end, int flip) {
+  int side = size + 2;
   long tap = (long)ci * co;
-  v128_t half = wasm_f32x4_splat(0.5f);
   for (int i = i_begin; i < i_end; i++) {
     for (int o = 0; o < co; o += 4) {
-      v128_t r[4][3];
-      // G g: along the kernel's rows, for each of its columns.
+      v128_t r[WINOGRAD_MAX][3];
+      // G g: down the kernel's rows, for each of its columns.
       for (int b = 0; b < 3; b++) {
-        v128_t g[3];
+        v128_t g[3], col[WINOGRAD_MAX];
         for (int a = 0; a < 3; a++) {
           if (flip) {
             const float *p = w + (long)((2 - a) * 3 + 2 - b) * tap + (long)o * ci + i;
@@ -432,127 +544,136 @@ void winograd_filter(const float *w, float *u, int ci, int co, int i_begin, int 
             g[a] = wasm_v128_load(w + (long)(a * 3 + b) * tap + (long)i * co + o);
           }
         }
-        v128_t even = wasm_f32x4_add(g[0], g[2]);
-        r[0][b] = g[0];
-        r[1][b] = wasm_f32x4_mul(wasm_f32x4_add(even, g[1]), half);
-        r[2][b] = wasm_f32x4_mul(wasm_f32x4_sub(even, g[1]), half);
-        r[3][b] = g[2];
+        winograd_g(size, g[0], g[1], g[2], col);
+        #pragma clang loop unroll(full)
+        for (int a = 0; a < side; a++) r[a][b] = col[a];
       }
-      // (G g) Gᵀ: the same along its columns.
+      // (G g) Gᵀ: the same along its rows.
       float *out = u + (long)i * co + o;
-      for (int a = 0; a < 4; a++) {
-        v128_t even = wasm_f32x4_add(r[a][0], r[a][2]);
-        wasm_v128_store(out + (a * 4 + 0) * tap, r[a][0]);
-        wasm_v128_store(out + (a * 4 + 1) * tap, wasm_f32x4_mul(wasm_f32x4_add(even, r[a][1]), half));
-        wasm_v128_store(out + (a * 4 + 2) * tap, wasm_f32x4_mul(wasm_f32x4_sub(even, r[a][1]), half));
-        wasm_v128_store(out + (a * 4 + 3) * tap, r[a][2]);
+      #pragma clang loop unroll(full)
+      for (int a = 0; a < side; a++) {
+        v128_t row[WINOGRAD_MAX];
+        winograd_g(size, r[a][0], r[a][1], r[a][2], row);
+        #pragma clang loop unroll(full)
+        for (int e = 0; e < side; e++) wasm_v128_store(out + (a * side + e) * tap, row[e]);
       }
     }
   }
 }
 
-// v[e·stride + c..c+4) = (Bᵀ d B)[e] for the 4×4 patch whose top-left pixel is rows[0] + col0·ci (channels c..c+4):
-// rows[r] is null for a row outside the image, and columns outside [0, iw) read as zero (`check` 0 skips that test
-// for patches wholly inside).
-static inline __attribute__((always_inline)) void winograd_input_tile(const float *const rows[4], int col0, int iw,
-                                                                      int ci, int c, float *v, long stride, int check) {
-  v128_t zero = wasm_f32x4_splat(0.0f);
-  v128_t t[4][4];
-  for (int r = 0; r < 4; r++) {
-    v128_t d[4];
-    for (int q = 0; q < 4; q++) {
+EXPORT(winograd_filter)
+void winograd_filter(const float *w, float *u, int ci, int co, int i_begin, int i_end, int flip, int size) {
+  if (size == 4) winograd_filter_with(4, w, u, ci, co, i_begin, i_end, flip);
+  else winograd_filter_with(2, w, u, ci, co, i_begin, i_end, flip);
+}
+
+// v[e·stride + c..c+4) = (Bᵀ d B)[e] for the (size+2)² patch whose top-left pixel is rows[0] + col0·ci (channels
+// c..c+4): rows[r] is null for a row outside the image, and columns outside [0, iw) read as zero (`check` 0 skips that
+// test for patches wholly inside). The row pass writes its results to v and the column pass transforms them there
+// (winograd_in_place).
+static inline __attribute__((always_inline)) void winograd_input_tile(int size, const float *const *rows, int col0,
+                                                                      int iw, int ci, int c, float *v, long stride,
+                                                                      int check) {
+  int side = size + 2;
+#pragma clang loop unroll(full)
+  for (int r = 0; r < side; r++) {
+    v128_t d[WINOGRAD_MAX], t[WINOGRAD_MAX];
+#pragma clang loop unroll(full)
+    for (int q = 0; q < side; q++) {
       int col = col0 + q;
-      d[q] = !check || (rows[r] && col >= 0 && col < iw) ? wasm_v128_load(rows[r] + (long)col * ci + c) : zero;
+      d[q] = !check || (rows[r] && col >= 0 && col < iw) ? wasm_v128_load(rows[r] + (long)col * ci + c) : splat(0.0f);
     }
-    // Along the row (d B): (d0 − d2, d1 + d2, d2 − d1, d1 − d3); then down the columns (Bᵀ ·) below.
-    t[r][0] = wasm_f32x4_sub(d[0], d[2]);
-    t[r][1] = wasm_f32x4_add(d[1], d[2]);
-    t[r][2] = wasm_f32x4_sub(d[2], d[1]);
-    t[r][3] = wasm_f32x4_sub(d[1], d[3]);
+    winograd_b(size, d, t);
+#pragma clang loop unroll(full)
+    for (int q = 0; q < side; q++) wasm_v128_store(v + (r * side + q) * stride, t[q]);
   }
-  for (int q = 0; q < 4; q++) {
-    wasm_v128_store(v + (0 * 4 + q) * stride, wasm_f32x4_sub(t[0][q], t[2][q]));
-    wasm_v128_store(v + (1 * 4 + q) * stride, wasm_f32x4_add(t[1][q], t[2][q]));
-    wasm_v128_store(v + (2 * 4 + q) * stride, wasm_f32x4_sub(t[2][q], t[1][q]));
-    wasm_v128_store(v + (3 * 4 + q) * stride, wasm_f32x4_sub(t[1][q], t[3][q]));
-  }
+#pragma clang loop unroll(full)
+  for (int q = 0; q < side; q++) winograd_in_place(size, WINOGRAD_B, v + q * stride, side * stride);
 }
 
 // Floats between consecutive planes of V and M beyond the block's own (see conv2d_winograd).
 #define WINOGRAD_PAD 16
 
-// The input transform of 2×2 output tile `tile` (of the n·th·tw, row-major per image) of x [n, h, w, ci], padded by
-// one: its 16 planes go to vk, vk + v_stride, … (the forward's and the filter gradient's shared first step).
-static inline __attribute__((always_inline)) void winograd_x_tile(const float *x, int h, int w, int ci, int th, int tw,
-                                                                  int tile, float *vk, long v_stride) {
-  int b = tile / (th * tw), rest = tile % (th * tw);
-  int row0 = 2 * (rest / tw) - 1, col0 = 2 * (rest % tw) - 1;
-  const float *rows[4];
-  for (int r = 0; r < 4; r++) rows[r] = row0 + r >= 0 && row0 + r < h ? x + ((long)b * h + row0 + r) * w * ci : 0;
-  if (row0 >= 0 && row0 + 3 < h && col0 >= 0 && col0 + 3 < w)
-    for (int c = 0; c < ci; c += 4) winograd_input_tile(rows, col0, w, ci, c, vk + c, v_stride, 0);
+// y[at + j·co] = epilogue(out[j]) for the first `cols` of a tile row's `size` pixels (4 channels; `residual` has y's
+// layout).
+static inline __attribute__((always_inline)) void store_row(float *y, long at, const v128_t *out, int size, int cols,
+                                                            int co, const float *bias, const float *residual, int relu) {
+  // The whole row with the bound inside, so out's indices are constants once unrolled (out stays in registers).
+#pragma clang loop unroll(full)
+  for (int j = 0; j < size; j++) {
+    long k = at + (long)j * co;
+    if (j < cols) wasm_v128_store(y + k, epilogue(out[j], bias, residual ? residual + k : 0, relu));
+  }
+}
+
+// The input transform of size × size output tile `tile` (of the n·th·tw, row-major per image) of x [n, h, w, ci],
+// padded by one: its (size+2)² planes go to vk, vk + v_stride, … (the forward's and the filter gradient's first step).
+static inline __attribute__((always_inline)) void winograd_x_tile(int size, const float *x, int h, int w, int ci,
+                                                                  int th, int tw, int tile, float *vk, long v_stride) {
+  int side = size + 2, b = tile / (th * tw), rest = tile % (th * tw);
+  int row0 = size * (rest / tw) - 1, col0 = size * (rest % tw) - 1;
+  const float *rows[WINOGRAD_MAX];
+  #pragma clang loop unroll(full)
+  for (int r = 0; r < side; r++) rows[r] = row0 + r >= 0 && row0 + r < h ? x + ((long)b * h + row0 + r) * w * ci : 0;
+  if (row0 >= 0 && row0 + side <= h && col0 >= 0 && col0 + side <= w)
+    for (int c = 0; c < ci; c += 4) winograd_input_tile(size, rows, col0, w, ci, c, vk + c, v_stride, 0);
   else
-    for (int c = 0; c < ci; c += 4) winograd_input_tile(rows, col0, w, ci, c, vk + c, v_stride, 1);
+    for (int c = 0; c < ci; c += 4) winograd_input_tile(size, rows, col0, w, ci, c, vk + c, v_stride, 1);
 }
 
 // y = conv(x, w) for a 3×3 kernel, stride 1, padding 1 (x [n, h, w, ci], y [n, h, w, co], ci and co multiples of 4)
-// by Winograd F(2×2, 3×3) from u = winograd_filter(w), for tiles [tile_begin, tile_end) of the n·⌈h/2⌉·⌈w/2⌉ 2×2
-// output tiles (row-major per image), so threads can share the work: every output is computed the same way whatever
-// the split. Tiles go `block` at a time through scratch (16·(block·(ci + co) + 2·WINOGRAD_PAD) floats, this part's
-// own): the input
-// transform V of the block, the 16 GEMMs into M, the output transform straight into y, so V and M stay in cache and
-// never exist for the whole batch. With `bias` (not 0) each output gets + bias, then max(·, 0) with `relu`, as in
+// by Winograd F(size×size, 3×3) from u = winograd_filter(w, size), for tiles [tile_begin, tile_end) of the
+// n·⌈h/size⌉·⌈w/size⌉ output tiles (row-major per image), so threads can share the work: every output is computed the
+// same way whatever the split. Tiles go `block` at a time through scratch ((size+2)²·(block·(ci + co) +
+// 2·WINOGRAD_PAD) floats, this part's own): the input transform V of the block, the GEMMs into M, the output transform
+// straight into y, so V and M stay in cache and never exist for the whole batch. `bias`, `residual` and `relu` as in
 // conv2d_forward.
-EXPORT(conv2d_winograd)
-void conv2d_winograd(const float *x, const float *u, float *y, int n, int h, int w, int ci, int co, int tile_begin,
-                     int tile_end, int block, float *scratch, const float *bias, int relu) {
-  int th = (h + 1) / 2, tw = (w + 1) / 2;
-  // One cache line between the 16 planes: planes a multiple of 4 kB apart share cache sets and measured up to a
-  // third slower (16·64 tiles × 16 channels, 16 × 64 × 64, 32 × 32 × 32).
+static inline __attribute__((always_inline)) void conv2d_winograd_with(int size, const float *x, const float *u,
+                                                                       float *y, int n, int h, int w, int ci, int co,
+                                                                       int tile_begin, int tile_end, int block,
+                                                                       float *scratch, const float *bias, int relu,
+                                                                       const float *residual) {
+  int side = size + 2, planes = side * side, th = (h + size - 1) / size, tw = (w + size - 1) / size;
+  // One cache line between the planes: planes a multiple of 4 kB apart share cache sets and measured up to a third
+  // slower (16·64 tiles × 16 channels, 16 × 64 × 64, 32 × 32 × 32).
   long v_stride = (long)block * ci + WINOGRAD_PAD, m_stride = (long)block * co + WINOGRAD_PAD;
-  float *v = scratch, *m = scratch + 16 * v_stride;
-  v128_t zero = wasm_f32x4_splat(0.0f);
+  float *v = scratch, *m = scratch + planes * v_stride;
   for (int t0 = tile_begin; t0 < tile_end; t0 += block) {
     int count = tile_end - t0 < block ? tile_end - t0 : block;
-    for (int k = 0; k < count; k++) winograd_x_tile(x, h, w, ci, th, tw, t0 + k, v + (long)k * ci, v_stride);
-    for (int e = 0; e < 16; e++)
+    for (int k = 0; k < count; k++) winograd_x_tile(size, x, h, w, ci, th, tw, t0 + k, v + (long)k * ci, v_stride);
+    for (int e = 0; e < planes; e++)
       gemm_span_set(v + e * v_stride, ci, u + (long)e * ci * co, co, m + e * m_stride, co, count, co, ci);
     for (int k = 0; k < count; k++) {
       int tile = t0 + k, b = tile / (th * tw), rest = tile % (th * tw);
-      int oy = 2 * (rest / tw), ox = 2 * (rest % tw);
-      float *y0 = y + (((long)b * h + oy) * w + ox) * co;
-      int down = oy + 1 < h, right = ox + 1 < w;
-      const float *mk = m + (long)k * co;
+      int oy = size * (rest / tw), ox = size * (rest % tw);
+      int rows = h - oy < size ? h - oy : size, cols = w - ox < size ? w - ox : size;
+      long at = (((long)b * h + oy) * w + ox) * co;
+      float *mk = m + (long)k * co;
       for (int o = 0; o < co; o += 4) {
-        // Aᵀ M along the columns, then (Aᵀ M) A along the rows.
-        v128_t s0[4], s1[4];
-        for (int q = 0; q < 4; q++) {
-          v128_t m0 = wasm_v128_load(mk + (0 * 4 + q) * m_stride + o), m1 = wasm_v128_load(mk + (1 * 4 + q) * m_stride + o),
-                 m2 = wasm_v128_load(mk + (2 * 4 + q) * m_stride + o), m3 = wasm_v128_load(mk + (3 * 4 + q) * m_stride + o);
-          s0[q] = wasm_f32x4_add(wasm_f32x4_add(m0, m1), m2);
-          s1[q] = wasm_f32x4_sub(wasm_f32x4_sub(m1, m2), m3);
-        }
-        v128_t out[2][2] = {
-            {wasm_f32x4_add(wasm_f32x4_add(s0[0], s0[1]), s0[2]), wasm_f32x4_sub(wasm_f32x4_sub(s0[1], s0[2]), s0[3])},
-            {wasm_f32x4_add(wasm_f32x4_add(s1[0], s1[1]), s1[2]), wasm_f32x4_sub(wasm_f32x4_sub(s1[1], s1[2]), s1[3])},
-        };
-        if (bias) {
-          v128_t bv = wasm_v128_load(bias + o);
-          for (int i = 0; i < 2; i++)
-            for (int j = 0; j < 2; j++) {
-              out[i][j] = wasm_f32x4_add(out[i][j], bv);
-              if (relu) out[i][j] = wasm_f32x4_max(out[i][j], zero);
-            }
-        }
-        wasm_v128_store(y0 + o, out[0][0]);
-        if (right) wasm_v128_store(y0 + co + o, out[0][1]);
-        if (down) {
-          wasm_v128_store(y0 + (long)w * co + o, out[1][0]);
-          if (right) wasm_v128_store(y0 + (long)(w + 1) * co + o, out[1][1]);
+        // Aᵀ M down the columns, written over M's first rows (winograd_in_place), then (Aᵀ M) A along them into y.
+#pragma clang loop unroll(full)
+        for (int q = 0; q < side; q++) winograd_in_place(size, WINOGRAD_AT, mk + q * m_stride + o, side * m_stride);
+#pragma clang loop unroll(full)
+        for (int i = 0; i < size; i++) {
+          v128_t row[WINOGRAD_MAX], out[WINOGRAD_MAX];
+#pragma clang loop unroll(full)
+          for (int q = 0; q < side; q++) row[q] = wasm_v128_load(mk + (i * side + q) * m_stride + o);
+          winograd_a(size, row, out);
+          if (i < rows) store_row(y, at + (long)i * w * co + o, out, size, cols, co, bias ? bias + o : 0, residual, relu);
         }
       }
     }
   }
+}
+
+EXPORT(conv2d_winograd)
+void conv2d_winograd(const float *x, const float *u, float *y, int n, int h, int w, int ci, int co, int tile_begin,
+                     int tile_end, int block, float *scratch, const float *bias, int relu, const float *residual,
+                     int size) {
+  if (size == 4)
+    conv2d_winograd_with(4, x, u, y, n, h, w, ci, co, tile_begin, tile_end, block, scratch, bias, relu, residual);
+  else
+    conv2d_winograd_with(2, x, u, y, n, h, w, ci, co, tile_begin, tile_end, block, scratch, bias, relu, residual);
 }
 
 // One register tile of the Winograd filter gradient's products: 4 input channels × `vecs` groups of 4 output channels
@@ -576,70 +697,96 @@ static inline __attribute__((always_inline)) void winograd_grad_tile(const float
     for (int j = 0; j < vecs; j++) wasm_v128_store(c + r * c_step + 4 * j, acc[r][j]);
 }
 
-// Blocks per run of the filter gradient's sums (see winograd_filter_grad): 16 × 32 tiles.
+// Blocks per run of the filter gradient's sums (see winograd_filter_grad): 16 × 32 tiles of F(2×2), 16 × 16 of F(4×4).
 #define WINOGRAD_GRAD_RUN 16
 
-// dw [3, 3, ci, co] of winograd_filter_grad's `spans` partials [spans, 16, ci, co], for input channels [i_begin, i_end)
-// and output channels [o_begin, o_end): the spans added in order (so the sum does not depend on which thread summed
-// which span), then dW = G'ᵀ P G' with G'ᵀ = [1 1 1 0; 0 1 −1 0; 0 1 1 1] (Gᵀ without the halves folded into D).
-static inline __attribute__((always_inline)) void winograd_grad_output(const float *partials, float *dw, int ci, int co,
-                                                                       int spans, int i_begin, int i_end, int o_begin,
-                                                                       int o_end) {
+// G'ᵀ p for one row or column p of the summed products: the filter gradient's output transform (G' = the forward's G).
+// F(2×2), whose halves are folded into D (winograd_at_t): [1 1 1 0; 0 1 −1 0; 0 1 1 1]. F(4×4): Gᵀ = [¼ −⅙ −⅙ 1/24
+// 1/24 0; 0 −⅙ ⅙ 1/12 −1/12 0; 0 −⅙ −⅙ ⅙ ⅙ 1].
+static inline __attribute__((always_inline)) void winograd_gt(int size, const v128_t *p, v128_t *o) {
+  if (size == 2) {
+    o[0] = wasm_f32x4_add(wasm_f32x4_add(p[0], p[1]), p[2]);
+    o[1] = wasm_f32x4_sub(p[1], p[2]);
+    o[2] = wasm_f32x4_add(wasm_f32x4_add(p[1], p[2]), p[3]);
+    return;
+  }
+  v128_t s12 = wasm_f32x4_add(p[1], p[2]), d12 = wasm_f32x4_sub(p[1], p[2]);
+  v128_t s34 = wasm_f32x4_add(p[3], p[4]), d34 = wasm_f32x4_sub(p[3], p[4]);
+  o[0] = MADD(s34, splat(1.0f / 24), MADD(s12, splat(-1.0f / 6), wasm_f32x4_mul(p[0], splat(0.25f))));
+  o[1] = MADD(d34, splat(1.0f / 12), wasm_f32x4_mul(d12, splat(-1.0f / 6)));
+  o[2] = MADD(wasm_f32x4_sub(s34, s12), splat(1.0f / 6), p[5]);
+}
+
+// dw [3, 3, ci, co] of winograd_filter_grad's `spans` partials [spans, (size+2)², ci, co], for input channels
+// [i_begin, i_end) and output channels [o_begin, o_end): the spans added in order (so the sum does not depend on which
+// thread summed which span), then dW = G'ᵀ P G' (winograd_gt).
+static inline __attribute__((always_inline)) void winograd_grad_output(int size, const float *partials, float *dw,
+                                                                       int ci, int co, int spans, int i_begin,
+                                                                       int i_end, int o_begin, int o_end) {
+  int side = size + 2, planes = side * side;
   long plane = (long)ci * co, tap = plane;
   for (int i = i_begin; i < i_end; i++) {
     for (int o = o_begin; o < o_end; o += 4) {
       const float *pi = partials + (long)i * co + o;
-      v128_t pe[16];
-      for (int e = 0; e < 16; e++) {
+      v128_t pe[WINOGRAD_MAX * WINOGRAD_MAX], t[3][WINOGRAD_MAX];
+#pragma clang loop unroll(full)
+      for (int e = 0; e < planes; e++) {
         pe[e] = wasm_v128_load(pi + e * plane);
-        for (int s = 1; s < spans; s++) pe[e] = wasm_f32x4_add(pe[e], wasm_v128_load(pi + (16L * s + e) * plane));
+        for (int s = 1; s < spans; s++) pe[e] = wasm_f32x4_add(pe[e], wasm_v128_load(pi + ((long)planes * s + e) * plane));
       }
-      v128_t t[3][4];
-      for (int q = 0; q < 4; q++) {
-        v128_t p0 = pe[0 * 4 + q], p1 = pe[1 * 4 + q], p2 = pe[2 * 4 + q], p3 = pe[3 * 4 + q];
-        t[0][q] = wasm_f32x4_add(wasm_f32x4_add(p0, p1), p2);
-        t[1][q] = wasm_f32x4_sub(p1, p2);
-        t[2][q] = wasm_f32x4_add(wasm_f32x4_add(p1, p2), p3);
+#pragma clang loop unroll(full)
+      for (int q = 0; q < side; q++) {
+        v128_t col[WINOGRAD_MAX], sum[3];
+#pragma clang loop unroll(full)
+        for (int r = 0; r < side; r++) col[r] = pe[r * side + q];
+        winograd_gt(size, col, sum);
+#pragma clang loop unroll(full)
+        for (int a = 0; a < 3; a++) t[a][q] = sum[a];
       }
       float *out = dw + (long)i * co + o;
+#pragma clang loop unroll(full)
       for (int a = 0; a < 3; a++) {
-        wasm_v128_store(out + (a * 3 + 0) * tap, wasm_f32x4_add(wasm_f32x4_add(t[a][0], t[a][1]), t[a][2]));
-        wasm_v128_store(out + (a * 3 + 1) * tap, wasm_f32x4_sub(t[a][1], t[a][2]));
-        wasm_v128_store(out + (a * 3 + 2) * tap, wasm_f32x4_add(wasm_f32x4_add(t[a][1], t[a][2]), t[a][3]));
+        v128_t row[3];
+        winograd_gt(size, t[a], row);
+#pragma clang loop unroll(full)
+        for (int b = 0; b < 3; b++) wasm_v128_store(out + (a * 3 + b) * tap, row[b]);
       }
     }
   }
 }
 
-// dW of a 3×3, stride-1, padding-1 convolution by Winograd F(3×3, 2×2), the transpose of the forward's F(2×2, 3×3):
-// per 2×2 tile y of dy and the 4×4 patch d of x the forward reads for it, dW += Gᵀ [(A y Aᵀ) ⊙ (Bᵀ d B)] G with the
-// forward's Bᵀ and G, and A = (Aᵀ)ᵀ (4×2). The Hadamard products are summed over all tiles before the output
-// transform, so per (input, output) channel pair the 36 multiplies of a tile's four positions become 16, spent in 16
-// GEMMs P[e] (ci × co) += X[e]ᵀ (ci × tiles) · D[e] (tiles × co) with a reduction as long as the batch. Gᵀ's halves are
-// folded into D (D = diag(1, ½, ½, 1) A y Aᵀ diag(1, ½, ½, 1), exact in float), so the output transform only adds.
+// dW of a 3×3, stride-1, padding-1 convolution by Winograd F(3×3, m×m), m = `size` 2 or 4, the transpose of the
+// forward's F(m×m, 3×3): per m×m tile y of dy and the (m+2)² patch d of x the forward reads for it,
+// dW += Gᵀ [(A y Aᵀ) ⊙ (Bᵀ d B)] G with the forward's Bᵀ and G, and A = (Aᵀ)ᵀ. The Hadamard products are summed over
+// all tiles before the output transform, so per (input, output) channel pair the 9·m² multiplies of a tile's
+// positions become (m+2)² (16 instead of 36, 36 instead of 144), spent in (m+2)² GEMMs
+// P[e] (ci × co) += X[e]ᵀ (ci × tiles) · D[e] (tiles × co) with a reduction as long as the batch. F(2×2)'s halves of Gᵀ
+// are folded into D (winograd_at_t), so its output transform only adds.
 // x [n, h, w, ci], dy [n, h, w, co], ci and co multiples of 4.
 // This part sums the tiles of spans [s_begin, s_end) of `spans` (span s: tiles [s·span_tiles, (s + 1)·span_tiles),
-// span_tiles a multiple of `block`) for output channels [o_begin, o_end) (multiples of 4) into partials[s] [16, ci,
-// co]; winograd_filter_grad_sum then adds the spans in order. The spans are fixed by the shape, not the thread count,
-// so threads share the tiles without each transforming all of x, and every value is summed the same way whatever the
-// split. `scratch` is the part's own 16·(block·(ci + oc) + 2·WINOGRAD_PAD + ci·oc) floats (oc = o_end − o_begin):
-// `block` tiles' X and D at a time, then the sums P of a run of WINOGRAD_GRAD_RUN blocks after a span's first. Summing
-// in runs keeps each float sum a few hundred terms long instead of the whole batch's tiles (16384 at 64 × 32²), like the
-// direct kernel's error rather than 1.4× it. P is the part's own rather than columns of a shared one: parts 8 channels
-// wide shared every cache line of P and ran slower on 2 threads than on 1. With `dw` (not 0; only when there is one
-// span) the part writes its channels of dw itself, sparing a second call (on 2 threads it cost 5 % at 8²×64→64).
-EXPORT(winograd_filter_grad)
-void winograd_filter_grad(const float *x, const float *dy, float *partials, int n, int h, int w, int ci, int co,
-                          int s_begin, int s_end, int span_tiles, int o_begin, int o_end, int block, float *scratch,
-                          float *dw) {
-  int th = (h + 1) / 2, tw = (w + 1) / 2, tiles = n * th * tw, oc = o_end - o_begin;
+// span_tiles a multiple of `block`) for output channels [o_begin, o_end) (multiples of 4) into partials[s]
+// [(m+2)², ci, co]; winograd_filter_grad_sum then adds the spans in order. The spans are fixed by the shape, not the
+// thread count, so threads share the tiles without each transforming all of x, and every value is summed the same way
+// whatever the split. `scratch` is the part's own (m+2)²·(block·(ci + oc) + 2·WINOGRAD_PAD + ci·oc) floats
+// (oc = o_end − o_begin): `block` tiles' X and D at a time, then the sums P of a run of WINOGRAD_GRAD_RUN blocks after
+// a span's first. Summing in runs keeps each float sum a few hundred terms long instead of the whole batch's tiles
+// (16384 at 64 × 32² for F(2×2)), like the direct kernel's error rather than 1.4× it. P is the part's own rather than
+// columns of a shared one: parts 8 channels wide shared every cache line of P and ran slower on 2 threads than on 1.
+// With `dw` (not 0; only when there is one span) the part writes its channels of dw itself, sparing a second call (on
+// 2 threads it cost 5 % at 8²×64→64).
+static inline __attribute__((always_inline)) void winograd_filter_grad_with(int size, const float *x, const float *dy,
+                                                                            float *partials, int n, int h, int w,
+                                                                            int ci, int co, int s_begin, int s_end,
+                                                                            int span_tiles, int o_begin, int o_end,
+                                                                            int block, float *scratch, float *dw) {
+  int side = size + 2, planes = side * side;
+  int th = (h + size - 1) / size, tw = (w + size - 1) / size, tiles = n * th * tw, oc = o_end - o_begin;
   long v_stride = (long)block * ci + WINOGRAD_PAD, d_stride = (long)block * oc + WINOGRAD_PAD, plane = (long)ci * oc;
   long span_plane = (long)ci * co;
-  float *v = scratch, *d = scratch + 16 * v_stride, *p = d + 16 * d_stride;
-  v128_t zero = wasm_f32x4_splat(0.0f), half = wasm_f32x4_splat(0.5f);
+  float *v = scratch, *d = scratch + planes * v_stride, *p = d + planes * d_stride;
   for (int s = s_begin; s < s_end; s++) {
     int s_tile0 = s * span_tiles, s_tile1 = s_tile0 + span_tiles < tiles ? s_tile0 + span_tiles : tiles;
-    float *total = partials + 16 * span_plane * s + o_begin;
+    float *total = partials + planes * span_plane * s + o_begin;
     for (int t0 = s_tile0, blocks = 0; t0 < s_tile1; t0 += block, blocks++) {
       int count = s_tile1 - t0 < block ? s_tile1 - t0 : block, first = blocks % WINOGRAD_GRAD_RUN == 0;
       // The span's first run sums straight into its total when the part has whole rows of it; otherwise (and for later
@@ -648,36 +795,31 @@ void winograd_filter_grad(const float *x, const float *dy, float *partials, int 
       int direct = blocks < WINOGRAD_GRAD_RUN && oc == co;
       for (int k = 0; k < count; k++) {
         int tile = t0 + k, b = tile / (th * tw), rest = tile % (th * tw);
-        int row0 = 2 * (rest / tw) - 1, col0 = 2 * (rest % tw) - 1;
-        winograd_x_tile(x, h, w, ci, th, tw, tile, v + (long)k * ci, v_stride);
-        // dy's tile; its pixels past the map's edge (odd h or w) are zero, as if dy were padded.
-        int oy = row0 + 1, ox = col0 + 1, down = oy + 1 < h, right = ox + 1 < w;
+        int oy = size * (rest / tw), ox = size * (rest % tw);
+        int rows = h - oy < size ? h - oy : size, cols = w - ox < size ? w - ox : size;
+        winograd_x_tile(size, x, h, w, ci, th, tw, tile, v + (long)k * ci, v_stride);
+        // dy's tile; its pixels past the map's edge are zero, as if dy were padded. D = A y Aᵀ: along each row into
+        // D's first rows, then down the columns in place.
         const float *y0 = dy + (((long)b * h + oy) * w + ox) * co;
         float *dk = d + (long)k * oc - o_begin;
         for (int o = o_begin; o < o_end; o += 4) {
-          v128_t g[2][2] = {
-              {wasm_v128_load(y0 + o), right ? wasm_v128_load(y0 + co + o) : zero},
-              {down ? wasm_v128_load(y0 + (long)w * co + o) : zero, down && right ? wasm_v128_load(y0 + (long)(w + 1) * co + o) : zero},
-          };
-          // Down the columns: (y0, (y0 + y1)/2, (y0 − y1)/2, −y1); then the same along the rows.
-          v128_t c[4][2];
-          for (int q = 0; q < 2; q++) {
-            c[0][q] = g[0][q];
-            c[1][q] = wasm_f32x4_mul(wasm_f32x4_add(g[0][q], g[1][q]), half);
-            c[2][q] = wasm_f32x4_mul(wasm_f32x4_sub(g[0][q], g[1][q]), half);
-            c[3][q] = wasm_f32x4_neg(g[1][q]);
+#pragma clang loop unroll(full)
+          for (int r = 0; r < size; r++) {
+            v128_t y[WINOGRAD_MAX], t[WINOGRAD_MAX];
+#pragma clang loop unroll(full)
+            for (int c = 0; c < size; c++)
+              y[c] = r < rows && c < cols ? wasm_v128_load(y0 + ((long)r * w + c) * co + o) : splat(0.0f);
+            winograd_at_t(size, y, t);
+#pragma clang loop unroll(full)
+            for (int e = 0; e < side; e++) wasm_v128_store(dk + (r * side + e) * d_stride + o, t[e]);
           }
-          for (int a = 0; a < 4; a++) {
-            wasm_v128_store(dk + (a * 4 + 0) * d_stride + o, c[a][0]);
-            wasm_v128_store(dk + (a * 4 + 1) * d_stride + o, wasm_f32x4_mul(wasm_f32x4_add(c[a][0], c[a][1]), half));
-            wasm_v128_store(dk + (a * 4 + 2) * d_stride + o, wasm_f32x4_mul(wasm_f32x4_sub(c[a][0], c[a][1]), half));
-            wasm_v128_store(dk + (a * 4 + 3) * d_stride + o, wasm_f32x4_neg(c[a][1]));
-          }
+#pragma clang loop unroll(full)
+          for (int e = 0; e < side; e++) winograd_in_place(size, WINOGRAD_A, dk + e * d_stride + o, side * d_stride);
         }
       }
       float *sums = direct ? total : p;
       long sums_row = direct ? co : oc, sums_plane = direct ? span_plane : plane;
-      for (int e = 0; e < 16; e++) {
+      for (int e = 0; e < planes; e++) {
         const float *ve = v + e * v_stride, *de = d + e * d_stride;
         float *pe = sums + e * sums_plane;
         for (int i = 0; i < ci; i += 4) {
@@ -691,7 +833,7 @@ void winograd_filter_grad(const float *x, const float *dy, float *partials, int 
       // P into the span's total at the run's end (or the span's), the first run's by copying.
       if (!direct && ((blocks + 1) % WINOGRAD_GRAD_RUN == 0 || t0 + block >= s_tile1)) {
         int copy = blocks < WINOGRAD_GRAD_RUN;
-        for (int e = 0; e < 16; e++)
+        for (int e = 0; e < planes; e++)
           for (int i = 0; i < ci; i++) {
             float *ti = total + e * span_plane + (long)i * co;
             const float *pi = p + e * plane + (long)i * oc;
@@ -703,11 +845,27 @@ void winograd_filter_grad(const float *x, const float *dy, float *partials, int 
       }
     }
   }
-  if (dw) winograd_grad_output(partials, dw, ci, co, 1, 0, ci, o_begin, o_end);
+  if (dw) winograd_grad_output(size, partials, dw, ci, co, 1, 0, ci, o_begin, o_end);
+}
+
+EXPORT(winograd_filter_grad)
+void winograd_filter_grad(const float *x, const float *dy, float *partials, int n, int h, int w, int ci, int co,
+                          int s_begin, int s_end, int span_tiles, int o_begin, int o_end, int block, float *scratch,
+                          float *dw, int size) {
+  if (size == 4)
+    winograd_filter_grad_with(4, x, dy, partials, n, h, w, ci, co, s_begin, s_end, span_tiles, o_begin, o_end, block,
+                              scratch, dw);
+  else
+    winograd_filter_grad_with(2, x, dy, partials, n, h, w, ci, co, s_begin, s_end, span_tiles, o_begin, o_end, block,
+                              scratch, dw);
 }
 
 // winograd_grad_output of all output channels, for input channels [i_begin, i_end) so threads can share it.
 EXPORT(winograd_filter_grad_sum)
-void winograd_filter_grad_sum(const float *partials, float *dw, int ci, int co, int spans, int i_begin, int i_end) {
-  winograd_grad_output(partials, dw, ci, co, spans, i_begin, i_end, 0, co);
+void winograd_filter_grad_sum(const float *partials, float *dw, int ci, int co, int spans, int i_begin, int i_end,
+                              int size) {
+  if (size == 4)
+    winograd_grad_output(4, partials, dw, ci, co, spans, i_begin, i_end, 0, co);
+  else
+    winograd_grad_output(2, partials, dw, ci, co, spans, i_begin, i_end, 0, co);
 }

@@ -13,6 +13,9 @@ export const WASM_KERNELS_ENV = 'LT_WASM_KERNELS';
 /** Environment variable that keeps lt's convolutions on the SIMD128-only build (`0`) instead of the FMA one. */
 export const WASM_FMA_ENV = 'LT_WASM_FMA';
 
+/** Environment variable that keeps the Winograd forward and input gradient on F(2×2, 3×3) (`2`) instead of F(4×4, 3×3). */
+export const WASM_WINOGRAD_ENV = 'LT_WASM_WINOGRAD';
+
 /** Which build of kernels.c runs: SIMD128 only, or with relaxed SIMD's fused multiply-add in the convolutions. */
 export type NativeBuild = 'simd' | 'fma';
 

@@ -34,7 +34,7 @@ const cases: Case[] = [
   { name: '2 groups, 6 → 10 channels, stride 2', x: [2, 7, 7, 6], k: 3, co: 10, stride: 2, pad: 'same', groups: 2 },
   { name: '3×1 filter, stride 2 same on a 7×6 input', x: [2, 7, 6, 5], k: 3, kw: 1, co: 6, stride: 2, pad: 'same' },
   { name: '1×1 stride 2 pad 1: border outputs see only padding', x: [1, 5, 5, 3], k: 1, co: 4, stride: 2, pad: 1 },
-  { name: 'bias and ReLU epilogue', x: [2, 6, 6, 3], k: 3, co: 5, stride: 2, pad: 'same', epilogue: true },
+  { name: 'bias, residual and ReLU epilogue', x: [2, 6, 6, 3], k: 3, co: 5, stride: 2, pad: 'same', epilogue: true },
 ];
 
 function geometry(c: Case) {
@@ -64,9 +64,10 @@ describe('LtConv2D, LtConv2DInputGrad, LtConv2DFilterGrad on webgpu', () => {
         if (tf.getBackend() === 'cpu') {
           const y = reference(x, w, c, groups);
           const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => reference(a as tf.Tensor4D, b as tf.Tensor4D, c, groups))([x, w], dy);
-          return [c.epilogue === true ? tf.relu(tf.add(y, bias)) : y, dx, dw];
+          // The epilogue's residual is dy (it has the output's shape).
+          return [c.epilogue === true ? tf.relu(tf.add(tf.add(y, bias), dy)) : y, dx, dw];
         }
-        const inputs: tf.NamedTensorMap = c.epilogue === true ? { x, filter: w, bias } : { x, filter: w };
+        const inputs: tf.NamedTensorMap = c.epilogue === true ? { x, filter: w, bias, residual: dy } : { x, filter: w };
         const y = tf.engine().runKernel(WebGPUKernelName.conv2D, inputs, { ...attrs, outShape, relu: c.epilogue === true }) as tf.Tensor;
         const dx = tf.engine().runKernel(WebGPUKernelName.conv2DInputGrad, { dy, filter: w }, { ...attrs, xShape: c.x }) as tf.Tensor;
         const dw = tf.engine().runKernel(WebGPUKernelName.conv2DFilterGrad, { x, dy }, { ...attrs, filterShape }) as tf.Tensor;

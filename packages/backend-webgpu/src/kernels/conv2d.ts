@@ -85,7 +85,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 
 // y[m, g·cog + o] = Σ_k A[m, k]·B[k, o]: m = (b, oy, ox), k = (ky, kx, c) over group g's cig input channels, so B is
 // the filter as stored. A's loads run along k (consecutive channels of one pixel), B's along o.
-const forwardBody = (tile: Tile, bias: boolean, relu: boolean) => `${shared(tile)}
+const forwardBody = (tile: Tile, bias: boolean, residual: boolean, relu: boolean) => `${shared(tile)}
 ${entry(tile)}
   let M = u.n * u.oh * u.ow;
   let K = u.kh * u.kw * u.cig;
@@ -131,6 +131,7 @@ ${multiply(tile)}
       let o = nt * ${tile.n} + tx + ${tile.n / 4} * j;
       if (m < M && o < u.cog) {
         var v = acc[i][j]${bias ? ' + bias[g * u.cog + o]' : ''};
+        ${residual ? 'v = v + residual[m * u.co + g * u.cog + o];' : ''}
         ${relu ? 'v = max(v, 0.0);' : ''}
         y[m * u.co + g * u.cog + o] = v;
       }
@@ -289,8 +290,11 @@ function geometry(x: readonly number[], f: readonly number[], y: readonly number
   };
 }
 
-/** LtConv2D: inputs { x, filter, bias? }, attrs { outShape, stride, padTop, padLeft, relu?, groups? } → y in one dispatch. */
-export const conv2D = webgpuKernel(WebGPUKernelName.conv2D, (backend, { x, filter, bias }, attrs) => {
+/**
+ * LtConv2D: inputs { x, filter, bias?, residual? }, attrs { outShape, stride, padTop, padLeft, relu?, groups? } →
+ * y = act(conv + bias + residual) in one dispatch.
+ */
+export const conv2D = webgpuKernel(WebGPUKernelName.conv2D, (backend, { x, filter, bias, residual }, attrs) => {
   const a = attrs as ConvAttrs & { outShape: [number, number, number, number]; relu?: boolean };
   const [n, oh, ow, co] = a.outShape;
   const groups = groupsOf(a, x.shape[3], co);
@@ -299,13 +303,16 @@ export const conv2D = webgpuKernel(WebGPUKernelName.conv2D, (backend, { x, filte
   const mTiles = ceil(n * oh * ow, tile.m);
   const nTiles = ceil(co / groups, tile.n);
   const tiles = mTiles * nTiles * groups;
+  if (residual !== undefined && residual.shape.join() !== a.outShape.join()) {
+    throw new Error(`lt: the residual [${residual.shape.join(', ')}] of ${WebGPUKernelName.conv2D} must have its output's shape [${a.outShape.join(', ')}]`);
+  }
   const y = output(backend, a.outShape);
   dispatch(backend, {
     name: WebGPUKernelName.conv2D,
     outputs: { y },
-    inputs: bias === undefined ? { x, w: filter } : { x, w: filter, bias },
+    inputs: { x, w: filter, ...(bias === undefined ? {} : { bias }), ...(residual === undefined ? {} : { residual }) },
     uniforms: { ...geometry(x.shape, filter.shape, a.outShape, a, groups), mTiles: ['i32', mTiles], nTiles: ['i32', nTiles], tiles: ['i32', tiles] },
-    body: forwardBody(tile, bias !== undefined, a.relu === true),
+    body: forwardBody(tile, bias !== undefined, residual !== undefined, a.relu === true),
     workgroups: cover(backend, tiles, 1),
   });
   return y;

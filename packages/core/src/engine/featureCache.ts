@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Backbone } from '../types/model.js';
 import type { Dataset } from '../types/data.js';
 import type { Rng } from '../rng.js';
+import { withInferenceCache } from '../ops/inferenceCache.js';
 
 /**
  * Whether a stage can train on precomputed features: the backbone is frozen and runs in eval mode (no BatchNorm
@@ -22,10 +23,12 @@ export function featureCacheApplies(conditions: {
 export function computeFeatureCache(backbone: Backbone, dataset: Dataset, batchSize: number, rng: Rng): tf.Tensor2D {
   const total = dataset.trainLabels.length;
   const parts: tf.Tensor2D[] = [];
-  for (let start = 0; start < total; start += batchSize) {
-    const indices = Int32Array.from({ length: Math.min(batchSize, total - start) }, (_, i) => start + i);
-    parts.push(tf.tidy(() => backbone.apply(dataset.trainBatch(indices, { augment: false, rng }), 'eval')));
-  }
+  withInferenceCache(() => {
+    for (let start = 0; start < total; start += batchSize) {
+      const indices = Int32Array.from({ length: Math.min(batchSize, total - start) }, (_, i) => start + i);
+      parts.push(tf.tidy(() => backbone.apply(dataset.trainBatch(indices, { augment: false, rng }), 'eval')));
+    }
+  });
   const features = tf.concat(parts, 0);
   tf.dispose(parts);
   return features;

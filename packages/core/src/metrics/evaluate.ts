@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../types/data.js';
 import type { Backbone, ClassifierHead } from '../types/model.js';
 import { confusionMatrix, perClassAccuracy } from './confusion.js';
+import { withInferenceCache } from '../ops/inferenceCache.js';
 import { manyMediumFew, type EmptyGroupValue, type ManyMediumFew, type ManyMediumFewRule } from './manyMediumFew.js';
 
 /** How the test set is scored. */
@@ -35,9 +36,18 @@ export function predictLogits(backbone: Backbone, head: ClassifierHead, x: tf.Te
 
 /**
  * Scores the model on the dataset's whole test split. Asynchronous because predictions are read back with `data()`:
- * the webgpu backend has no synchronous read in Node.
+ * the webgpu backend has no synchronous read in Node. Weights derived for the forward (folded BatchNorms) are derived
+ * once for the whole split (withInferenceCache).
  */
-export async function evaluate(
+export function evaluate(
+  model: { backbone: Backbone; head: ClassifierHead },
+  dataset: Dataset,
+  options: EvaluationOptions,
+): Promise<EvalMetrics> {
+  return withInferenceCache(() => scoreTestSplit(model, dataset, options));
+}
+
+async function scoreTestSplit(
   model: { backbone: Backbone; head: ClassifierHead },
   dataset: Dataset,
   options: EvaluationOptions,

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { LtKernel, ltKernelActive, type LtKernelName } from './ltKernels.js';
 import { LtError } from '../errors.js';
 import { gradientsRecording } from './tape.js';
+import { addRelu } from './relu.js';
 
 /** Padding of a 2-D convolution: TensorFlow's `same` / `valid`, or an explicit number of zeros on every side. */
 export type Conv2DPad = 'same' | 'valid' | number;
@@ -158,9 +159,9 @@ function inputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, g: Geometry): tf.Te
  * measured 5–20× faster than im2col + matMul (which pays for big transposed matMuls and strided slices).
  */
 function filterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, g: Geometry): tf.Tensor4D {
-  // The layers whose forward and dx run on Winograd F(2×2, 3×3) take its transpose F(3×3, 2×2) for dW: bench/kernels.ts
-  // measured it faster than the direct kernel on 1 and 2 threads on every such layer at batch 64, 32²×16→16 to
-  // 4²×512→512 (bench/FMA.md).
+  // The layers whose forward and dx run on Winograd F(m×m, 3×3) take its transpose F(3×3, m×m) for dW: bench/kernels.ts
+  // measured F(3×3, 2×2) faster than the direct kernel on 1 and 2 threads on every such layer at batch 64, 32²×16→16 to
+  // 4²×512→512 (bench/FMA.md), and F(3×3, 4×4) faster again (docs/performance.md).
   if (winograd(g)) return tf.engine().runKernel(LtKernel.conv2DWinogradFilterGrad, { x, dy }, {}) as tf.Tensor4D;
   if (onWasm(LtKernel.conv2DFilterGrad) || onWebGPU(LtKernel.conv2DFilterGrad)) {
     // lt's kernels: the same sum as a direct NHWC loop nest, no transposes, no whole-map kernel.
@@ -187,12 +188,13 @@ function nativeForward(g: Geometry): boolean {
 }
 
 /**
- * Whether this convolution and its input gradient run on lt's Winograd F(2×2, 3×3) kernel (and its filter gradient
- * on the F(3×3, 2×2) one, see filterGradient): 3×3, stride 1, padding
- * 1 on every side (so the output has the input's size), 16 to 512 channels in multiples of 4. bench/kernels.ts
- * measured it faster than the direct kernels (and XNNPACK) on 1 and 2 threads on every such layer tried: 1.2–2.1× at
- * batch 64 from 32²×16→16 to 4²×512→512, 1.05–2.3× at batch 8 from 56²×64→64 to 7²×512→512 (bench/FMA.md). With 4
- * to 8 channels its transforms cost about what they save (0.9–1.16×); layers wider than 512 were not measured.
+ * Whether this convolution and its input gradient run on lt's Winograd kernel (F(4×4, 3×3) on maps of 8² and more,
+ * else F(2×2, 3×3); the kernel picks) and its filter gradient on the transposed one (see filterGradient): 3×3, stride
+ * 1, padding 1 on every side (so the output has the input's size), 16 to 512 channels in multiples of 4.
+ * bench/kernels.ts measured F(2×2) faster than the direct kernels (and XNNPACK) on 1 and 2 threads on every such layer
+ * tried: 1.2–2.1× at batch 64 from 32²×16→16 to 4²×512→512, 1.05–2.3× at batch 8 from 56²×64→64 to 7²×512→512
+ * (bench/FMA.md), and F(4×4) faster than F(2×2) (docs/performance.md). With 4 to 8 channels the transforms cost about
+ * what they save (0.9–1.16×); layers wider than 512 were not measured.
  */
 function winograd(g: Geometry): boolean {
   const pads = [g.padTop, g.padBottom, g.padLeft, g.padRight];
@@ -312,20 +314,37 @@ export function conv2dFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, filterShap
 export type Conv2DActivation = 'relu' | 'linear';
 
 /**
- * act(conv2d(x, filter) + bias) for gradient-free forwards (evaluation, feature extraction), e.g. a convolution
- * with its BatchNorm folded in: lt's wasm kernels do the bias and the ReLU in the same pass where they take the
- * convolution (see `winograd` and `nativeForward`), tfjs's fused conv2d otherwise. Not differentiable through lt's kernel: under a
- * gradient tape it uses tfjs's fused conv2d, which is.
+ * act(conv2d(x, filter) + bias + residual) for gradient-free forwards (evaluation, feature extraction), e.g. a
+ * convolution with its BatchNorm folded in and a residual block's shortcut (`residual`, the output's shape): lt's wasm
+ * and webgpu kernels do the bias, the residual and the ReLU in the same pass where they take the convolution (see
+ * `winograd` and `nativeForward`); elsewhere tfjs's fused conv2d and, with a residual, one more addition. Not
+ * differentiable through lt's kernel: under a gradient tape it uses tfjs's fused conv2d, which is.
  */
-export function conv2dBiasActivation(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D, strides: number, pad: Conv2DPad, activation: Conv2DActivation): tf.Tensor4D {
+export function conv2dBiasActivation(
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  bias: tf.Tensor1D,
+  strides: number,
+  pad: Conv2DPad,
+  activation: Conv2DActivation,
+  residual?: tf.Tensor4D,
+): tf.Tensor4D {
   const g = geometry(x.shape, filter.shape, strides, pad);
-  if (gradientsRecording()) return tf.fused.conv2d({ x, filter, strides, pad, bias, activation });
-  if (winograd(g)) return tf.engine().runKernel(LtKernel.conv2DWinograd, { x, filter, bias }, { relu: activation === 'relu' }) as tf.Tensor4D;
-  if (!nativeForward(g)) return tf.fused.conv2d({ x, filter, strides, pad, bias, activation });
   const outShape = [g.batch, g.outHeight, g.outWidth, g.outChannels];
-  return tf.engine().runKernel(
-    LtKernel.conv2D,
-    { x, filter, bias },
-    { outShape, stride: g.stride, padTop: g.padTop, padLeft: g.padLeft, relu: activation === 'relu' },
-  ) as tf.Tensor4D;
+  if (residual !== undefined && !tf.util.arraysEqual(residual.shape, outShape)) {
+    throw new LtError('conv2d/residual', `conv2dBiasActivation: the residual must have the output's shape [${outShape.join(', ')}], got [${residual.shape.join(', ')}]`);
+  }
+  const lt = !gradientsRecording() && (winograd(g) || nativeForward(g));
+  // lt's kernels add the residual in their epilogue; tfjs's fused conv2d does not.
+  const fused = residual === undefined || lt;
+  const inputs: tf.NamedTensorMap = fused && residual !== undefined ? { x, filter, bias, residual } : { x, filter, bias };
+  const relu = fused && activation === 'relu';
+  let out: tf.Tensor4D;
+  if (lt && winograd(g)) out = tf.engine().runKernel(LtKernel.conv2DWinograd, inputs, { relu }) as tf.Tensor4D;
+  else if (lt) out = tf.engine().runKernel(LtKernel.conv2D, inputs, { outShape, stride: g.stride, padTop: g.padTop, padLeft: g.padLeft, relu }) as tf.Tensor4D;
+  else out = tf.fused.conv2d({ x, filter, strides, pad, bias, activation: relu ? 'relu' : 'linear' });
+  if (fused || residual === undefined) return out;
+  const sum = activation === 'relu' ? addRelu(out, residual) : (tf.add(out, residual) as tf.Tensor4D);
+  out.dispose();
+  return sum;
 }

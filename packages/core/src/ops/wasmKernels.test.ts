@@ -36,6 +36,8 @@ describe("core's ops on lt's wasm kernels", () => {
     ['1 image, 3×3, 24 → 16', [1, 3, 3, 24], [3, 3, 24, 16], 'same'],
     ['3 images, 1×1, 16 → 16', [3, 1, 1, 16], [3, 3, 16, 16], 'same'],
     ['2 images, 6×8, 16 → 20', [2, 6, 8, 16], [3, 3, 16, 20], 1],
+    // At least 8 × 8: F(4×4, 3×3), with ragged tiles.
+    ['2 images, 10×9, 16 → 20', [2, 10, 9, 16], [3, 3, 16, 20], 'same'],
   ];
 
   describe.each(['simd', 'fma'] as const)('%s build', (build) => {
@@ -52,17 +54,21 @@ describe("core's ops on lt's wasm kernels", () => {
       expectClose(wasm, cpu);
     });
 
-    it.each(forwardCases)('conv2dBiasActivation (bias, then ReLU or nothing, in the kernel) matches cpu: %s', async (_name, xShape, wShape, stride, pad) => {
+    it.each(forwardCases)('conv2dBiasActivation (bias, residual, then ReLU or nothing, in the kernel) matches cpu: %s', async (_name, xShape, wShape, stride, pad) => {
       const [xv, wv] = [values(xShape, 5), values(wShape, 6)];
       const co = wShape[3];
-      const { cpu, wasm } = await withBuild(build, () =>
-        onBoth(() => {
-          const [x, w] = [tf.tensor4d(xv as number[], xShape as [number, number, number, number]), tf.tensor4d(wv as number[], wShape as [number, number, number, number])];
-          const bias = tf.linspace(-1, 1, co) as tf.Tensor1D;
-          return (['relu', 'linear'] as const).map((activation) => conv2dBiasActivation(x, w, bias, stride, pad, activation));
-        }),
-      );
+      const run = () => {
+        const [x, w] = [tf.tensor4d(xv as number[], xShape as [number, number, number, number]), tf.tensor4d(wv as number[], wShape as [number, number, number, number])];
+        const bias = tf.linspace(-1, 1, co) as tf.Tensor1D;
+        const plain = (['relu', 'linear'] as const).map((activation) => conv2dBiasActivation(x, w, bias, stride, pad, activation));
+        const residual = tf.randomNormal(plain[0].shape, 0, 1, 'float32', 7) as tf.Tensor4D;
+        return [...plain, ...(['relu', 'linear'] as const).map((activation) => conv2dBiasActivation(x, w, bias, stride, pad, activation, residual))];
+      };
+      const { cpu, wasm } = await withBuild(build, () => onBoth(run));
       expectClose(wasm, cpu);
+      // lt's forward kernel took the residual where it takes the convolution: no separate addition.
+      const profile = await withBuild(build, () => tf.profile(() => tf.tidy(run)));
+      if (profile.kernelNames.includes(LtKernel.conv2D)) expect(profile.kernelNames.filter((k) => k === 'Add' || k === 'AddN')).toEqual([]);
       // Both activations were exercised: the ReLU clipped something, the linear output kept negatives.
       expect(Math.min(...cpu[0])).toBe(0);
       expect(Math.min(...cpu[1])).toBeLessThan(0);
@@ -100,14 +106,16 @@ describe("core's ops on lt's wasm kernels", () => {
       const run = () => {
         const [x, w] = [tf.tensor4d(xv as number[], xShape as [number, number, number, number]), tf.tensor4d(wv as number[], wShape as [number, number, number, number])];
         const bias = tf.linspace(-1, 1, co) as tf.Tensor1D;
-        return (['relu', 'linear'] as const).map((activation) => conv2dBiasActivation(x, w, bias, 1, pad, activation));
+        const residual = tf.randomNormal([xShape[0], xShape[1], xShape[2], co], 0, 1, 'float32', 18) as tf.Tensor4D;
+        return [undefined, residual].flatMap((r) => (['relu', 'linear'] as const).map((activation) => conv2dBiasActivation(x, w, bias, 1, pad, activation, r)));
       };
       const { cpu, wasm } = await withBuild(build, () => onBoth(run));
       expectClose(wasm, cpu);
       expect(Math.min(...cpu[0])).toBe(0);
       expect(Math.min(...cpu[1])).toBeLessThan(0);
       const profile = await withBuild(build, () => tf.profile(() => tf.tidy(run)));
-      expect(profile.kernels.filter((k) => k.name === LtKernel.conv2DWinograd)).toHaveLength(2);
+      expect(profile.kernels.filter((k) => k.name === LtKernel.conv2DWinograd)).toHaveLength(4);
+      expect(profile.kernelNames.filter((k) => k === 'Add' || k === 'AddN')).toEqual([]);
     });
   });
 

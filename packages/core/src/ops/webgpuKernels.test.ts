@@ -65,18 +65,20 @@ describe("core's ops on lt's webgpu kernels", () => {
     expect(calls.has('Concat') || calls.has('SplitV')).toBe(false);
   });
 
-  it('conv2dBiasActivation runs the bias and the ReLU in lt\'s forward kernel', async () => {
-    const [xv, wv] = [values([2, 7, 7, 5], 6), values([3, 3, 5, 6], 7)];
+  it('conv2dBiasActivation runs the bias, the residual and the ReLU in lt\'s forward kernel', async () => {
+    const [xv, wv, rv] = [values([2, 7, 7, 5], 6), values([3, 3, 5, 6], 7), values([2, 4, 4, 6], 8)];
     const step = () => {
-      const [x, w] = [tensor4d(xv, [2, 7, 7, 5]), tensor4d(wv, [3, 3, 5, 6])];
+      const [x, w, residual] = [tensor4d(xv, [2, 7, 7, 5]), tensor4d(wv, [3, 3, 5, 6]), tensor4d(rv, [2, 4, 4, 6])];
       const bias = tf.linspace(-1, 1, 6) as tf.Tensor1D;
-      return (['relu', 'linear'] as const).map((activation) => conv2dBiasActivation(x, w, bias, 2, 'same', activation));
+      return [undefined, residual].flatMap((r) => (['relu', 'linear'] as const).map((activation) => conv2dBiasActivation(x, w, bias, 2, 'same', activation, r)));
     };
     const { cpu, gpu } = await onBoth(step);
     expectClose(gpu, cpu);
     expect(Math.min(...cpu[0])).toBe(0);
     expect(Math.min(...cpu[1])).toBeLessThan(0);
-    expect((await kernelCalls(step)).get(LtKernel.conv2D)).toBe(2);
+    const calls = await kernelCalls(step);
+    expect(calls.get(LtKernel.conv2D)).toBe(4);
+    expect(calls.has('Add') || calls.has('AddN') || calls.has('Relu')).toBe(false);
   });
 
   it.each([

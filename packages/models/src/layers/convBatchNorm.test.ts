@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, relu, selectBackend } from '@lt/core';
+import { createRng, relu, selectBackend, withInferenceCache } from '@lt/core';
 import { ConvLayer } from './conv.js';
 import { BatchNormLayer } from './batchNorm.js';
 import { convBatchNorm } from './convBatchNorm.js';
@@ -76,5 +76,36 @@ describe('convBatchNorm', () => {
     expect(gammaGrad).toBeGreaterThan(0);
     x.dispose();
     disposeParts(parts);
+  });
+
+  it('inside an InferenceCache folds each layer once for many batches, with a residual, and refolds changed weights', async () => {
+    await selectBackend('wasm');
+    const rng = createRng(4);
+    const conv = new ConvLayer({ name: 'c', inChannels: 16, outChannels: 16, kernelSize: 3, stride: 1, pad: 1, rng });
+    const bn = new BatchNormLayer({ name: 'b', channels: 16 });
+    randomiseBatchNorm(bn, 30);
+    const x = tf.randomNormal([2, 8, 8, 16], 0, 1, 'float32', 12) as tf.Tensor4D;
+    const shortcut = tf.randomNormal([2, 8, 8, 16], 0, 1, 'float32', 13) as tf.Tensor4D;
+    const chain = () => tf.tidy(() => Array.from(relu(tf.add(bn.apply(conv.apply(x), 'eval'), shortcut)).dataSync()));
+    const forward = () => tf.tidy(() => Array.from(convBatchNorm(conv, bn, x, 'eval', 'relu', shortcut).dataSync()));
+    const before = tf.memory().numTensors;
+    const { outputs, profile } = await withInferenceCache(async () => {
+      const profile = await tf.profile(() => {
+        forward();
+        forward();
+      });
+      const first = forward();
+      // A training step assigns new weights: the next forward must use them.
+      tf.tidy(() => bn.gamma.variable.assign(tf.mul(bn.gamma.variable, 2)));
+      return { outputs: [first, forward()], profile };
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    // The fold's rsqrt ran once for both batches; the residual and the ReLU ran inside the convolution kernel.
+    expect(profile.kernels.filter((k) => k.name === 'Rsqrt')).toHaveLength(1);
+    expect(profile.kernelNames).not.toContain('AddN');
+    expect(profile.kernelNames).not.toContain('Relu');
+    expect(maxDiff(outputs[1], chain())).toBeLessThan(1e-4);
+    expect(maxDiff(outputs[0], outputs[1])).toBeGreaterThan(1e-2);
+    tf.dispose([x, shortcut, conv.weight.variable, bn.gamma.variable, bn.beta.variable, bn.runningMean.variable, bn.runningVar.variable]);
   });
 });
